@@ -1,0 +1,1 @@
+export { agent, fail, judge, message, proceed, succeed, user } from "./script-steps";

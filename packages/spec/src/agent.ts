@@ -1,0 +1,146 @@
+import type { ScenarioConfig } from "./config";
+import type { ModelMessage } from "./messages";
+import type { ScenarioExecutionStateLike } from "./script";
+
+/**
+ * The version of the agent adapter contract this package describes. Adapters declare the version
+ * they implement, so a later contract can be added beside this one without breaking them.
+ */
+export const AGENT_SPECIFICATION_VERSION = "scenario.agent.v1" as const;
+
+/** The agent contract versions a core release may accept. */
+export type AgentSpecificationVersion = typeof AGENT_SPECIFICATION_VERSION;
+
+/**
+ * The part an agent plays in a scenario. The string values match `@langwatch/scenario`'s
+ * TypeScript API, so adapters written for it keep working.
+ */
+export enum AgentRole {
+  /** Speaks for the user: the user simulator. */
+  USER = "User",
+  /** The agent under test. */
+  AGENT = "Agent",
+  /** Checks the criteria and ends the run with a verdict. */
+  JUDGE = "Judge",
+}
+
+/** Token counts for one model call, named as the AI SDK names them so its `usage` passes as is. */
+export interface TokenUsage {
+  /** Prompt tokens. */
+  inputTokens?: number | undefined;
+  /** Completion tokens. */
+  outputTokens?: number | undefined;
+  /** Prompt plus completion tokens; computed from the two when absent. */
+  totalTokens?: number | undefined;
+  /** Prompt tokens served from the provider's prompt cache, when reported. */
+  cachedInputTokens?: number | undefined;
+}
+
+/**
+ * What the executor asks of the judge. Its presence on an `AgentInput` means a verdict is
+ * required now (a `judge()` step, an inline checkpoint): the judge may not answer "continue".
+ */
+export interface JudgmentRequest {
+  /**
+   * Criteria for an inline checkpoint. When set, the judge checks these instead of its own and
+   * the run continues if they all pass.
+   */
+  criteria?: string[];
+}
+
+/** A judge's verdict on one criterion. */
+export interface CriterionVerdict {
+  /** The criterion, verbatim. */
+  criterion: string;
+  /** `inconclusive` means not enough evidence yet; it counts as unmet when a verdict is forced. */
+  verdict: "met" | "unmet" | "inconclusive";
+  /** Why the judge decided so. */
+  reasoning: string;
+}
+
+/**
+ * The verdict a judge returns. Returning one ends the run (or, for an inline checkpoint, records
+ * it and lets the script go on).
+ */
+export interface JudgeResult {
+  /** Whether every criterion was met. */
+  success: boolean;
+  /** The judge's overall explanation. */
+  reasoning: string;
+  /** Criteria judged met. */
+  metCriteria: string[];
+  /** Criteria judged unmet (inconclusive ones included once a verdict is forced). */
+  unmetCriteria: string[];
+  /** Per-criterion verdicts with reasoning, when the judge provides them. */
+  criteria?: CriterionVerdict[];
+  /** An error that prevented judging (the run then ends with status ERROR). */
+  error?: string;
+}
+
+/**
+ * What an agent may return from `call()`:
+ * - a string: one message of the caller's side (`user` for the user role, `assistant` otherwise);
+ * - one message or an array of messages: appended as given;
+ * - a `JudgeResult`: ends (or checkpoints) the run;
+ * - `null` or an empty array: nothing to add this turn (a judge that lets the run continue).
+ */
+export type AgentReturn = string | ModelMessage | ModelMessage[] | JudgeResult | null;
+
+/** Everything an agent sees when it is called. */
+export interface AgentInput {
+  /** The conversation's thread id, stable for the run. */
+  threadId: string;
+  /** The whole conversation so far. */
+  messages: ModelMessage[];
+  /** The messages added by others since this agent was last called (exactly those, in order). */
+  newMessages: ModelMessage[];
+  /** The role this agent is asked to play on this call. */
+  requestedRole: AgentRole;
+  /** Set when a verdict is required now; see `JudgmentRequest`. */
+  judgmentRequest?: JudgmentRequest;
+  /** Read access to the run's state (turn, helpers such as `lastToolCall`). */
+  scenarioState: ScenarioExecutionStateLike;
+  /** The scenario's configuration. */
+  scenarioConfig: ScenarioConfig;
+  /**
+   * Reports the tokens a model call of this agent used, summed per role into
+   * `ScenarioResult.usage`. Pass the AI SDK's `usage` object directly.
+   */
+  recordUsage(usage: TokenUsage): void;
+  /** Aborted when the run is cancelled; pass it on to model calls and sockets. */
+  signal?: AbortSignal;
+}
+
+/** Context handed to `connect()`. */
+export interface AgentConnectContext {
+  /** The scenario's configuration. */
+  scenarioConfig: ScenarioConfig;
+  /** The run's thread id. */
+  threadId: string;
+  /** Aborted when the run is cancelled. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The contract every participant implements: the agent under test, the user simulator, the judge,
+ * and voice adapters. Third parties can implement it with `@scenario/spec` alone.
+ */
+export interface AgentAdapter {
+  /** The contract version this adapter implements. Omit for `scenario.agent.v1`. */
+  readonly specificationVersion?: AgentSpecificationVersion;
+  /** The role the adapter plays. */
+  role: AgentRole;
+  /** A display name, used in errors and logs. Defaults to the class or object name. */
+  name?: string;
+  /** Produces this agent's contribution to the conversation. */
+  call(input: AgentInput): Promise<AgentReturn> | AgentReturn;
+  /** Opens what the adapter needs (a socket, a session). Runs before the first script step. */
+  connect?(context: AgentConnectContext): Promise<void> | void;
+  /** Releases it. Always runs at the end of a run, after errors too; a failure here is only logged. */
+  disconnect?(): Promise<void> | void;
+  /**
+   * Results to attach to `ScenarioResult.artifacts` (a call recording, latency metrics). Called once
+   * at the end of the run, before `disconnect()`.
+   */
+  collectArtifacts?(): Promise<Record<string, unknown>> | Record<string, unknown>;
+}

@@ -1,0 +1,99 @@
+import type { AgentAdapter, CriterionVerdict, TokenUsage } from "./agent";
+import type { ModelMessage } from "./messages";
+import type { ScriptStep } from "./script";
+
+/** The argument of `run()`: one scenario. Field names follow `@langwatch/scenario`. */
+export interface ScenarioConfig {
+  /** A human-readable name, shown in reports. */
+  name: string;
+  /** What happens in the scenario; the user simulator plays it and the judge reads it. */
+  description: string;
+  /** The participants: the agent under test and usually a user simulator and a judge. */
+  agents: AgentAdapter[];
+  /**
+   * The steps to run. Without one the run is `[proceed()]`: the agents converse until a verdict
+   * or `maxTurns`.
+   */
+  script?: ScriptStep[];
+  /**
+   * The turn at which the run gives up and fails without a verdict.
+   * @default 10
+   */
+  maxTurns?: number;
+  /**
+   * Print each new message as it is added, coloured by role.
+   * @default false
+   */
+  verbose?: boolean;
+  /** A stable id for the scenario across runs. @default a slug of `name` */
+  id?: string;
+  /** The conversation's thread id. @default a fresh id per run */
+  threadId?: string;
+  /** Groups scenarios in reports. @default "default" */
+  setId?: string;
+  /** Free-form metadata, sent with the run-started event. */
+  metadata?: Record<string, unknown>;
+  /**
+   * Pause before each user-simulator turn: Enter lets the simulator speak, typed text is sent as
+   * the user message instead. For stepping through a scenario by hand.
+   * @default false
+   */
+  debug?: boolean;
+  /** Enables the LLM record/replay cache for this scenario: the key identifies its recordings. */
+  cacheKey?: string;
+  /** Cancels the run: it ends with status CANCELLED. */
+  signal?: AbortSignal;
+}
+
+/** How a run ended. The values match the LangWatch collector's. */
+export type ScenarioRunStatus = "SUCCESS" | "FAILED" | "ERROR" | "CANCELLED";
+
+/** Summed token usage of a run. */
+export interface ScenarioUsage {
+  /** Prompt tokens, all roles. */
+  inputTokens: number;
+  /** Completion tokens, all roles. */
+  outputTokens: number;
+  /** Both, all roles. */
+  totalTokens: number;
+  /** The same counts per role (`User`, `Agent`, `Judge`) that reported any. */
+  byRole: Partial<
+    Record<
+      "User" | "Agent" | "Judge",
+      Required<Pick<TokenUsage, "inputTokens" | "outputTokens" | "totalTokens">>
+    >
+  >;
+}
+
+/** The outcome of `run()`. Field names follow `@langwatch/scenario`. */
+export interface ScenarioResult {
+  /** This run's unique id (the `scenarioRunId` of its events). */
+  runId: string;
+  /** Whether the scenario passed. */
+  success: boolean;
+  /** How the run ended. */
+  status: ScenarioRunStatus;
+  /** Why it ended as it did. */
+  reasoning?: string;
+  /** Criteria met, inline checkpoints' first. */
+  metCriteria: string[];
+  /** Criteria not met. */
+  unmetCriteria: string[];
+  /** Per-criterion verdicts with reasoning, when the judge gave them. */
+  criteria?: CriterionVerdict[];
+  /** The whole conversation. */
+  messages: ModelMessage[];
+  /** Milliseconds from the start of the run to the verdict. */
+  totalTime: number;
+  /** Milliseconds spent inside calls of the agent under test (role `Agent`) only. */
+  agentTime: number;
+  /** The error message, when the run ended with status ERROR. */
+  error?: string;
+  /** Tokens used, summed per role. */
+  usage: ScenarioUsage;
+  /**
+   * Results attached by adapters and steps, by key: a voice call's recording, timeline and
+   * latency, for example. Empty when nothing was attached.
+   */
+  artifacts: Record<string, unknown>;
+}
