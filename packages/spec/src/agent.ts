@@ -136,6 +136,13 @@ export interface AgentAdapter {
   call(input: AgentInput): Promise<AgentReturn> | AgentReturn;
   /** Opens what the adapter needs (a socket, a session). Runs before the first script step. */
   connect?(context: AgentConnectContext): Promise<void> | void;
+  /**
+   * Stops the reply in flight (barge-in): the pending `call()` should return promptly with what was
+   * produced so far. When a non-blocking agent turn is in flight, a `user()` step calls this before
+   * it waits for the turn, so the user interrupts rather than waiting politely. Adapters that
+   * cannot interrupt leave it out, and the user step waits for the reply to finish.
+   */
+  interrupt?(): Promise<unknown> | unknown;
   /** Releases it. Always runs at the end of a run, after errors too; a failure here is only logged. */
   disconnect?(): Promise<void> | void;
   /**

@@ -72,3 +72,26 @@ export type {
   ScenarioExecutionStateLike,
   ScriptStep,
 } from "./script";
+export type {
+  AudioChunk,
+  AudioFormat,
+  InterruptOutcome,
+  ReceiveAudioOptions,
+  VoiceAgentAdapterLike,
+  VoiceCapabilities,
+  VoiceLatencyMetrics,
+  VoiceRecording,
+  VoiceSegment,
+  VoiceSpeaker,
+  VoiceTimelineEvent,
+  VoiceTimelineEventType,
+} from "./voice";
+export {
+  isVoiceAgentAdapter,
+  VOICE_SAMPLE_RATE,
+  VOICE_SPECIFICATION_VERSION,
+  VoiceFirstAudioTimeoutError,
+  VoiceServerError,
+  VoiceStreamEndedError,
+  VoiceUnsupportedError,
+} from "./voice";

@@ -1,0 +1,183 @@
+import type { AgentAdapter } from "./agent";
+import { ScenarioError, type ScenarioErrorOptions } from "./errors";
+
+/**
+ * The version of the voice adapter contract. Voice adapters declare it beside the agent contract
+ * version, so a later voice contract can be added beside this one.
+ */
+export const VOICE_SPECIFICATION_VERSION = "scenario.voice.v1" as const;
+
+/** The sample rate of every `AudioChunk`, in Hz. Conversions happen at the edges. */
+export const VOICE_SAMPLE_RATE = 24_000;
+
+/** Audio encodings an adapter can speak on its wire. */
+export type AudioFormat = "pcm16-24khz" | "pcm16-16khz" | "pcm16-8khz" | "mulaw-8khz" | "alaw-8khz";
+
+/** A piece of audio: PCM16 little-endian, 24 kHz, mono. */
+export interface AudioChunk {
+  /** The samples, PCM16 little-endian, 24 kHz, mono (2 bytes a sample). */
+  data: Uint8Array;
+  /** The words spoken in this chunk, when known (streaming transcripts, TTS input). */
+  transcript?: string;
+  /** When the chunk was sent or received, in milliseconds since the call started. */
+  timestampMs?: number;
+}
+
+/** What a voice adapter can do; steps and the default turn adapt to it. */
+export interface VoiceCapabilities {
+  /** Wire formats the adapter accepts and produces. */
+  formats: AudioFormat[];
+  /** The agent detects the end of the user's speech itself (server VAD). */
+  nativeVad: boolean;
+  /** The agent can be told to stop its reply (a barge-in cancels natively). */
+  interruption: boolean;
+  /** The agent accepts DTMF digits. */
+  dtmf: boolean;
+  /** The agent streams transcripts of its speech alongside the audio. */
+  streamingTranscripts: boolean;
+}
+
+/** Options of one `receiveAudio()` call. */
+export interface ReceiveAudioOptions {
+  /** Give up when no audio arrives within this many milliseconds. */
+  firstAudioTimeoutMs?: number;
+  /** The reply is over after this many milliseconds without audio. */
+  silenceTailMs?: number;
+  /** Stop receiving after this many milliseconds of reply audio. */
+  maxReplyMs?: number;
+  /** Aborts the receive. */
+  signal?: AbortSignal;
+}
+
+/** What happened when the user barged in. */
+export type InterruptOutcome =
+  /** The agent had not started speaking yet: the reply was cancelled before any audio. */
+  | "fired-before-speech"
+  /** The agent was speaking: its reply was cut and truncated. */
+  | "fired-after-speech"
+  /** No reply was in flight. */
+  | "nothing-to-interrupt"
+  /** The scenario has no voice adapter to interrupt. */
+  | "no-adapter";
+
+/**
+ * The voice adapter contract: an agent adapter that speaks audio over a transport. Implement it
+ * with `@scenario/spec` alone, or extend `VoiceAgentAdapter` from `@scenario/voice`, which supplies
+ * the default turn, recording and latency.
+ */
+export interface VoiceAgentAdapterLike extends AgentAdapter {
+  /** The voice contract version this adapter implements. */
+  readonly voiceSpecificationVersion: typeof VOICE_SPECIFICATION_VERSION;
+  /** What the adapter can do. */
+  readonly capabilities: VoiceCapabilities;
+  /** Sends the user's audio to the agent. */
+  sendAudio(chunk: AudioChunk): Promise<void>;
+  /** Receives the agent's reply audio until the reply ends. */
+  receiveAudio(options?: ReceiveAudioOptions): AsyncIterable<AudioChunk>;
+  /** Stops the reply in flight (natively when `capabilities.interruption`), and says what happened. */
+  interrupt(): Promise<InterruptOutcome>;
+  /** Sends DTMF digits (`0-9*#`). Throws `VoiceUnsupportedError` without `capabilities.dtmf`. */
+  sendDtmf(digits: string): Promise<void>;
+}
+
+/** True for adapters that implement the voice contract. */
+export function isVoiceAgentAdapter(agent: AgentAdapter): agent is VoiceAgentAdapterLike {
+  return (agent as Partial<VoiceAgentAdapterLike>).voiceSpecificationVersion === VOICE_SPECIFICATION_VERSION;
+}
+
+/** Who spoke a segment. */
+export type VoiceSpeaker = "user" | "agent";
+
+/** One uninterrupted stretch of speech in a call recording. */
+export interface VoiceSegment {
+  /** Who spoke. */
+  speaker: VoiceSpeaker;
+  /** Milliseconds since the call started. */
+  startMs: number;
+  /** Milliseconds since the call started. */
+  endMs: number;
+  /** The audio, PCM16 24 kHz mono. */
+  audio: Uint8Array;
+  /** The words, when known. */
+  transcript?: string;
+  /** True when a barge-in cut this (agent) segment, so its transcript covers only what was heard. */
+  transcriptTruncated?: boolean;
+}
+
+/** Kinds of timeline events. */
+export type VoiceTimelineEventType =
+  | "user-started-speaking"
+  | "user-stopped-speaking"
+  | "agent-started-speaking"
+  | "agent-stopped-speaking"
+  | "user-interrupt"
+  | "tool-call"
+  | "tool-result";
+
+/** One event on a call's timeline. */
+export interface VoiceTimelineEvent {
+  /** What happened. */
+  type: VoiceTimelineEventType;
+  /** Milliseconds since the call started. */
+  atMs: number;
+  /** For `user-interrupt`: what the interrupt achieved. */
+  outcome?: InterruptOutcome;
+  /** For tool events: the tool's name. */
+  toolName?: string;
+  /** Anything else worth keeping (a tool call's id, arguments, a result). */
+  details?: Record<string, unknown>;
+}
+
+/** Latency measurements of a call, in milliseconds. */
+export interface VoiceLatencyMetrics {
+  /** Per agent turn: from the end of the user's audio to the agent's first audio. */
+  timeToFirstAudioMs: number[];
+  /** Mean of `timeToFirstAudioMs`, or undefined without turns. */
+  averageMs?: number;
+  /** Median. */
+  p50Ms?: number;
+  /** 95th percentile. */
+  p95Ms?: number;
+  /** Per barge-in: from the interrupt to the end of the agent's audio. */
+  interruptResponseTimesMs: number[];
+}
+
+/**
+ * A voice call's recording, attached to `ScenarioResult.artifacts.voice` by voice adapters.
+ */
+export interface VoiceRecording {
+  /** The speech, in order. */
+  segments: VoiceSegment[];
+  /** What happened, in order. */
+  timeline: VoiceTimelineEvent[];
+  /** Latency measurements. */
+  latency: VoiceLatencyMetrics;
+}
+
+/** The agent sent no audio before the first-audio timeout. */
+export class VoiceFirstAudioTimeoutError extends ScenarioError {
+  constructor(message: string, options?: ScenarioErrorOptions) {
+    super("VOICE_FIRST_AUDIO_TIMEOUT", message, options);
+  }
+}
+
+/** The connection closed (or the stream ended) in the middle of a reply. */
+export class VoiceStreamEndedError extends ScenarioError {
+  constructor(message: string, options?: ScenarioErrorOptions) {
+    super("VOICE_STREAM_ENDED", message, options);
+  }
+}
+
+/** The voice server reported an error. */
+export class VoiceServerError extends ScenarioError {
+  constructor(message: string, options?: ScenarioErrorOptions) {
+    super("VOICE_SERVER_ERROR", message, options);
+  }
+}
+
+/** The step needs a capability the adapter does not have (DTMF, a format). */
+export class VoiceUnsupportedError extends ScenarioError {
+  constructor(message: string, options?: ScenarioErrorOptions) {
+    super("VOICE_UNSUPPORTED", message, options);
+  }
+}
