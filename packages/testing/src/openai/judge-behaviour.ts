@@ -1,0 +1,126 @@
+import { ConfigurationError } from "@scenario/spec";
+import type {
+  FakeMessage,
+  FakeModelRequest,
+  FakeReply,
+  FakeReplyFunction,
+  FakeTool,
+} from "./fake-openai-types";
+
+/** A verdict on one criterion, as the `finish_test` tool takes it. */
+export type FakeCriterionVerdict = "met" | "unmet" | "inconclusive";
+
+/**
+ * What the fake judge does on a request: `"continue"` (call `continue_test`) or finish (call
+ * `finish_test`) with verdicts keyed by the exact criterion text. Criteria left out get
+ * `defaultVerdict`.
+ */
+export type FakeJudgeDecision =
+  | "continue"
+  | {
+      /** Verdicts by criterion text, with optional per-criterion reasoning. */
+      verdicts?: Record<string, FakeCriterionVerdict | { verdict: FakeCriterionVerdict; reasoning?: string }>;
+      /** The verdict of criteria not in `verdicts`. @default "met" */
+      defaultVerdict?: FakeCriterionVerdict;
+      /** The overall reasoning. @default a summary of the verdicts */
+      reasoning?: string;
+    };
+
+/** What a `decide` function sees. */
+export interface FakeJudgeContext {
+  /** The criteria, read from the `finish_test` tool's schema enum, in its order. */
+  criteria: string[];
+  /** The conversation the judge was sent. */
+  messages: FakeMessage[];
+  /** True when the tool choice forces `finish_test`: a `"continue"` is then turned into a verdict. */
+  forced: boolean;
+  /** The whole request. */
+  request: FakeModelRequest;
+}
+
+/** Options of `judgeBehaviour()`. */
+export interface JudgeBehaviourOptions {
+  /**
+   * Decides each request. By default the judge continues until the conversation holds an
+   * assistant message (the agent under test has replied), then finds every criterion met.
+   */
+  decide?: (context: FakeJudgeContext) => FakeJudgeDecision | Promise<FakeJudgeDecision>;
+}
+
+const FINISH_TEST = "finish_test";
+const CONTINUE_TEST = "continue_test";
+
+function criteriaOf(tool: FakeTool): string[] {
+  const properties = tool.parameters.properties as Record<string, unknown> | undefined;
+  const verdicts = properties?.verdicts as
+    | { items?: { properties?: { criterion?: { enum?: unknown } } } }
+    | undefined;
+  const criteria = verdicts?.items?.properties?.criterion?.enum;
+  return Array.isArray(criteria)
+    ? criteria.filter((criterion): criterion is string => typeof criterion === "string")
+    : [];
+}
+
+function defaultDecide(context: FakeJudgeContext): FakeJudgeDecision {
+  return context.messages.some((message) => message.role === "assistant") ? {} : "continue";
+}
+
+function finishReply(criteria: string[], decision: Exclude<FakeJudgeDecision, "continue">): FakeReply {
+  const known = new Set(criteria);
+  for (const criterion of Object.keys(decision.verdicts ?? {})) {
+    if (!known.has(criterion)) {
+      throw new ConfigurationError(
+        `judgeBehaviour: decide() gave a verdict for ${JSON.stringify(criterion)}, which is not one of the criteria in the finish_test schema: ${JSON.stringify(criteria)}. Use the exact criterion text.`,
+      );
+    }
+  }
+  const verdicts = criteria.map((criterion) => {
+    const given = decision.verdicts?.[criterion];
+    const verdict = typeof given === "object" ? given.verdict : (given ?? decision.defaultVerdict ?? "met");
+    const reasoning =
+      (typeof given === "object" ? given.reasoning : undefined) ??
+      `The fake judge found this criterion ${verdict}.`;
+    return { criterion, verdict, reasoning };
+  });
+  const met = verdicts.filter((entry) => entry.verdict === "met").length;
+  const reasoning = decision.reasoning ?? `The fake judge found ${met} of ${verdicts.length} criteria met.`;
+  return { toolCalls: [{ name: FINISH_TEST, arguments: { verdicts, reasoning } }] };
+}
+
+/**
+ * A ready-made judge for the fake server that honours the judge's tools: it reads the criteria
+ * from the `finish_test` tool's schema, calls `finish_test` whenever the tool choice forces it,
+ * and otherwise follows `decide` (call `continue_test`, or `finish_test` with per-criterion
+ * verdicts). A request without a `finish_test` tool fails (HTTP 500) with a message saying so.
+ */
+export function judgeBehaviour(options: JudgeBehaviourOptions = {}): FakeReplyFunction {
+  const decide = options.decide ?? defaultDecide;
+  return async (request) => {
+    const finishTool = request.tools.find((tool) => tool.name === FINISH_TEST);
+    if (finishTool === undefined) {
+      throw new ConfigurationError(
+        `judgeBehaviour: the request offers no ${FINISH_TEST} tool (tools: ${JSON.stringify(request.tools.map((tool) => tool.name))}). Route only judge requests to it, e.g. with scenarioBehaviour({ judge }).`,
+      );
+    }
+    const criteria = criteriaOf(finishTool);
+    const offersContinue = request.tools.some((tool) => tool.name === CONTINUE_TEST);
+    const choice = request.toolChoice;
+    const forced =
+      (typeof choice === "object" && choice.toolName === FINISH_TEST) ||
+      (choice === "required" && !offersContinue);
+    const decision = await decide({ criteria, messages: request.messages, forced, request });
+    if (decision !== "continue") return finishReply(criteria, decision);
+    if (forced) {
+      return finishReply(criteria, {
+        defaultVerdict: "inconclusive",
+        reasoning: "A verdict was forced before the fake judge had enough evidence.",
+      });
+    }
+    if (!offersContinue) {
+      throw new ConfigurationError(
+        `judgeBehaviour: decide() said "continue" but the request offers no ${CONTINUE_TEST} tool.`,
+      );
+    }
+    return { toolCalls: [{ name: CONTINUE_TEST, arguments: {} }] };
+  };
+}
