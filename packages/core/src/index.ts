@@ -1,1 +1,6 @@
-export {};
+export { getBatchRunId } from "./ids";
+export { run } from "./run";
+export { scenarioEvents$ } from "./scenario-events";
+export { ScenarioExecution, type ScenarioExecutionOptions } from "./scenario-execution";
+export { ScenarioExecutionState } from "./scenario-execution-state";
+export type { TextOutput } from "./verbose-printer";

@@ -1,0 +1,206 @@
+import {
+  type ModelMessage,
+  type ScenarioConfig,
+  type ScenarioExecutionStateLike,
+  ScriptError,
+  type ToolCallPart,
+} from "@scenario/spec";
+import { describeValue } from "./describe-value";
+import { createMessageId, createThreadId } from "./ids";
+
+interface ConversationEntry {
+  message: ModelMessage;
+  /** Unique per entry, also when one message object is added twice. */
+  id: string;
+}
+
+const MESSAGE_ROLES = new Set(["user", "assistant", "system", "tool"]);
+
+/** What the executor does to a state beyond its public surface. */
+export interface StateControl {
+  /** Appends a message and queues it for every agent except the one that produced it. */
+  appendMessage(message: ModelMessage, producerIndex?: number): void;
+  /**
+   * The messages queued for an agent since its last call, and a function that removes exactly
+   * those from its queue once the call is over (messages added meanwhile stay queued).
+   */
+  takePendingMessages(agentIndex: number): { messages: ModelMessage[]; acknowledge: () => void };
+  /** Starts the next turn. */
+  advanceTurn(): void;
+  /** The stable ids of the conversation's messages, index for index. */
+  messageIds(): string[];
+  /** Called after every message added (verbose output hooks in here). */
+  onMessageAdded(listener: (message: ModelMessage) => void): void;
+}
+
+const controls = new WeakMap<ScenarioExecutionState, StateControl>();
+
+/** The executor's handle on a state; kept off the public class so users cannot skew the run. */
+export function controlOf(state: ScenarioExecutionState): StateControl {
+  const control = controls.get(state);
+  if (!control) throw new TypeError("Not a ScenarioExecutionState created by @scenario/core.");
+  return control;
+}
+
+/**
+ * The state of one run: the conversation, the turn, and what each agent has not seen yet. Custom
+ * steps and agents read it (`state.lastToolCall("search")`) and may add or roll back messages.
+ */
+export class ScenarioExecutionState implements ScenarioExecutionStateLike {
+  /** The conversation's thread id. */
+  readonly threadId: string;
+  /** The scenario's configuration. */
+  readonly config: ScenarioConfig;
+  private readonly entries: ConversationEntry[] = [];
+  /** Per agent index: ids of the entries that agent has not been given yet, in order. */
+  private readonly queues: string[][];
+  private turn = 0;
+  private messageListener: ((message: ModelMessage) => void) | undefined;
+
+  /**
+   * @param config The scenario's configuration; one message queue is kept per `config.agents` entry.
+   * @param threadId The conversation's thread id. @default `config.threadId`, else a fresh id
+   */
+  constructor(config: ScenarioConfig, threadId?: string) {
+    this.config = config;
+    this.threadId = threadId ?? config.threadId ?? createThreadId();
+    this.queues = (Array.isArray(config.agents) ? config.agents : []).map(() => []);
+    controls.set(this, {
+      appendMessage: (message, producerIndex) => this.append(message, producerIndex),
+      takePendingMessages: (agentIndex) => this.takePending(agentIndex),
+      advanceTurn: () => {
+        this.turn += 1;
+      },
+      messageIds: () => this.entries.map((entry) => entry.id),
+      onMessageAdded: (listener) => {
+        this.messageListener = listener;
+      },
+    });
+  }
+
+  /** A copy of the conversation so far; changing it does not change the run. */
+  get messages(): ModelMessage[] {
+    return this.entries.map((entry) => entry.message);
+  }
+
+  /** The current turn, starting at 0. */
+  get currentTurn(): number {
+    return this.turn;
+  }
+
+  /** The scenario's description. */
+  get description(): string {
+    return this.config.description;
+  }
+
+  /** The last message, or undefined when there is none. */
+  lastMessage(): ModelMessage | undefined {
+    return this.entries.at(-1)?.message;
+  }
+
+  /** The last user message, or undefined. */
+  lastUserMessage(): ModelMessage | undefined {
+    return this.findLast((message) => message.role === "user");
+  }
+
+  /** The last agent (assistant) message, or undefined. */
+  lastAgentMessage(): ModelMessage | undefined {
+    return this.findLast((message) => message.role === "assistant");
+  }
+
+  /** The last call of the named tool, or undefined when it was never called. */
+  lastToolCall(toolName: string): ToolCallPart | undefined {
+    for (let index = this.entries.length - 1; index >= 0; index--) {
+      const message = this.entries[index]!.message;
+      if (message.role !== "assistant" || typeof message.content === "string") continue;
+      for (let partIndex = message.content.length - 1; partIndex >= 0; partIndex--) {
+        const part = message.content[partIndex]!;
+        if (part.type === "tool-call" && part.toolName === toolName) return part;
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether the named tool was called at any point. */
+  hasToolCall(toolName: string): boolean {
+    return this.lastToolCall(toolName) !== undefined;
+  }
+
+  /** Appends a message to the conversation and queues it for every agent. */
+  addMessage(message: ModelMessage): void {
+    this.append(message);
+  }
+
+  /**
+   * Removes the messages from `index` on (clamped to the length) from the conversation and from
+   * every agent's pending queue, and returns them. Throws on a negative index.
+   */
+  rollbackMessagesTo(index: number): ModelMessage[] {
+    if (!Number.isInteger(index) || index < 0) {
+      throw new ScriptError(
+        `rollbackMessagesTo(${String(index)}): the index must be a whole number of 0 or more ` +
+          `(the position of the first message to remove).`,
+      );
+    }
+    const removed = this.entries.splice(Math.min(index, this.entries.length));
+    if (removed.length > 0) {
+      const removedIds = new Set(removed.map((entry) => entry.id));
+      for (const queue of this.queues) {
+        const kept = queue.filter((id) => !removedIds.has(id));
+        queue.splice(0, queue.length, ...kept);
+      }
+    }
+    return removed.map((entry) => entry.message);
+  }
+
+  private append(message: ModelMessage, producerIndex?: number): void {
+    assertMessage(message);
+    const entry: ConversationEntry = { message, id: createMessageId() };
+    this.entries.push(entry);
+    this.queues.forEach((queue, agentIndex) => {
+      if (agentIndex !== producerIndex) queue.push(entry.id);
+    });
+    this.messageListener?.(message);
+  }
+
+  private takePending(agentIndex: number): { messages: ModelMessage[]; acknowledge: () => void } {
+    const queue = this.queues[agentIndex] ?? [];
+    const delivered = new Set(queue);
+    const byId = new Map(this.entries.map((entry) => [entry.id, entry.message]));
+    const messages = queue.flatMap((id) => {
+      const message = byId.get(id);
+      return message ? [message] : [];
+    });
+    return {
+      messages,
+      acknowledge: () => {
+        const kept = queue.filter((id) => !delivered.has(id));
+        queue.splice(0, queue.length, ...kept);
+      },
+    };
+  }
+
+  private findLast(predicate: (message: ModelMessage) => boolean): ModelMessage | undefined {
+    for (let index = this.entries.length - 1; index >= 0; index--) {
+      const message = this.entries[index]!.message;
+      if (predicate(message)) return message;
+    }
+    return undefined;
+  }
+}
+
+function assertMessage(message: unknown): asserts message is ModelMessage {
+  const role = (message as { role?: unknown } | null)?.role;
+  if (
+    message === null ||
+    typeof message !== "object" ||
+    typeof role !== "string" ||
+    !MESSAGE_ROLES.has(role) ||
+    !("content" in message)
+  ) {
+    throw new ScriptError(
+      `Cannot add ${describeValue(message)} to the conversation: a message is an object with a role ` +
+        `("user", "assistant", "system" or "tool") and content, e.g. { role: "user", content: "Hi" }.`,
+    );
+  }
+}
