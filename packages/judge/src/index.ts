@@ -1,1 +1,3 @@
-export {};
+export { type JudgeAgent, type JudgeAgentOptions, type JudgeCadence, judgeAgent } from "./judge-agent";
+export { DEFAULT_JUDGE_INSTRUCTIONS } from "./judge-prompt";
+export { CONTINUE_TEST, FINISH_TEST } from "./judge-tools";

@@ -1,1 +1,6 @@
-export {};
+export { DEFAULT_USER_SIMULATOR_INSTRUCTIONS } from "./simulator-prompt";
+export {
+  type UserSimulatorAgent,
+  type UserSimulatorAgentOptions,
+  userSimulatorAgent,
+} from "./user-simulator-agent";

@@ -150,6 +150,22 @@ describe.each(ENDPOINTS)("behaviours through $name", ({ path }) => {
     });
   });
 
+  it("the judge's default reads a transcript sent as one user message (Scenario's judge does that)", async () => {
+    server.setReply(judgeBehaviour());
+    const ask = (transcript: string) =>
+      generateText({
+        model,
+        messages: [{ role: "user", content: `<transcript>\n${transcript}\n</transcript>\n\nJudge it.` }],
+        headers: JUDGE,
+        tools: judgeTools(CRITERIA),
+        toolChoice: "required",
+      });
+    const early = await ask("User: Where is my order?");
+    expect(early.toolCalls.map((call) => call.toolName)).toEqual(["continue_test"]);
+    const late = await ask("User: Where is my order?\nAgent: It arrives on Friday.");
+    expect(late.toolCalls.map((call) => call.toolName)).toEqual(["finish_test"]);
+  });
+
   it("the judge gives decide()'s verdicts by criterion text and rejects unknown criteria", async () => {
     server.setReply(
       judgeBehaviour({

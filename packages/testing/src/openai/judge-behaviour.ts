@@ -41,8 +41,8 @@ export interface FakeJudgeContext {
 /** Options of `judgeBehaviour()`. */
 export interface JudgeBehaviourOptions {
   /**
-   * Decides each request. By default the judge continues until the conversation holds an
-   * assistant message (the agent under test has replied), then finds every criterion met.
+   * Decides each request. By default the judge continues until the agent under test has replied
+   * (an assistant message, or an `Agent: ` line in a transcript), then finds every criterion met.
    */
   decide?: (context: FakeJudgeContext) => FakeJudgeDecision | Promise<FakeJudgeDecision>;
 }
@@ -61,8 +61,16 @@ function criteriaOf(tool: FakeTool): string[] {
     : [];
 }
 
+// Scenario's judge sends the conversation as a transcript inside one user message ("Agent: …"
+// lines); other judges send it as chat messages. Either way, the agent has replied once an agent
+// line or an assistant message is there.
+const AGENT_LINE = /^Agent: /m;
+
 function defaultDecide(context: FakeJudgeContext): FakeJudgeDecision {
-  return context.messages.some((message) => message.role === "assistant") ? {} : "continue";
+  const agentReplied = context.messages.some(
+    (message) => message.role === "assistant" || (message.role === "user" && AGENT_LINE.test(message.content)),
+  );
+  return agentReplied ? {} : "continue";
 }
 
 function finishReply(criteria: string[], decision: Exclude<FakeJudgeDecision, "continue">): FakeReply {

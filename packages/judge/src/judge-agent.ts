@@ -1,0 +1,229 @@
+import { callParticipantModel, type RetryOptions, resolveParticipantModel } from "@scenario/llm";
+import {
+  type AgentAdapter,
+  type AgentInput,
+  AgentRole,
+  ConfigurationError,
+  type JudgeResult,
+} from "@scenario/spec";
+import { generateText, type LanguageModel, ToolChoiceViolationError } from "ai";
+import { buildJudgePrompt, DEFAULT_JUDGE_INSTRUCTIONS } from "./judge-prompt";
+import { CONTINUE_TEST, FINISH_TEST, judgeTools, parseFinishTestInput } from "./judge-tools";
+import { judgeResultFrom } from "./match-verdicts";
+
+/** When the judge is asked for a verdict during `proceed()`. */
+export type JudgeCadence = "turn" | "end" | number;
+
+/** Options of `judgeAgent()`. */
+export interface JudgeAgentOptions {
+  /** What the agent must do (or must not do), one statement each. Required, non-empty. */
+  criteria: string[];
+  /**
+   * The model that judges. Any AI SDK language model (`openai("gpt-4.1")`, …).
+   * @default configureScenarioLLM's defaultModel, else OpenAI's SCENARIO_MODEL or gpt-4.1-mini
+   */
+  model?: LanguageModel;
+  /** Sampling temperature. @default 0 */
+  temperature?: number;
+  /** The most tokens one judgement may produce. @default the provider's */
+  maxTokens?: number;
+  /**
+   * Replaces the judge's instructions. The scenario's description and the criteria are always
+   * appended after them, so the judge knows what to check.
+   */
+  systemPrompt?: string;
+  /** The adapter's display name. @default "JudgeAgent" */
+  name?: string;
+  /**
+   * The judge does not end the run before this many turns (an explicit `judge()` step and the
+   * last turn still get a verdict).
+   * @default 0
+   */
+  minTurns?: number;
+  /**
+   * When `proceed()` asks the judge: after every turn (`"turn"`), only at the end (`"end"`: the
+   * last turn or an explicit `judge()`), or every N turns. Fewer judgements cost fewer tokens.
+   * @default "turn"
+   */
+  judgeEvery?: JudgeCadence;
+  /** Retry, backoff and timeout of its model calls, over `configureScenarioLLM({ retry })`. */
+  retry?: RetryOptions;
+}
+
+/** The adapter `judgeAgent()` returns. */
+export interface JudgeAgent extends AgentAdapter {
+  /** Always `AgentRole.JUDGE`. */
+  role: AgentRole.JUDGE;
+  /** The adapter's display name. */
+  name: string;
+  /** The criteria it checks (inline checkpoints bring their own). */
+  readonly criteria: readonly string[];
+}
+
+const MAX_VERDICT_ATTEMPTS = 2;
+
+/** A tool call of the judge's reply: `input` is parsed JSON, or the raw text when it was not valid. */
+type ToolCallSeen = { toolName: string; input: unknown };
+const ROLE_HEADER = { "X-Scenario-Role": "judge" };
+
+/**
+ * Creates an LLM judge. After each agent turn (see `judgeEvery`) it reads the scenario's
+ * description, its criteria and the conversation, and either lets the run continue or ends it
+ * with a verdict on every criterion. It decides through the `continue_test` and `finish_test`
+ * tools; verdicts are matched to criteria by their text. When a verdict is required (a `judge()`
+ * step, an inline checkpoint, the last turn) it must give one: criteria it finds inconclusive then
+ * count as unmet, and a reply without a usable verdict is retried once and then reported as an
+ * error, never as a pass.
+ */
+export function judgeAgent(options: JudgeAgentOptions): JudgeAgent {
+  const criteria = validateCriteria(options?.criteria, "judgeAgent({ criteria })");
+  const temperature = validateNumber(options.temperature, "temperature", 0, 2) ?? 0;
+  const maxTokens = validateInteger(options.maxTokens, "maxTokens", 1);
+  const minTurns = validateInteger(options.minTurns, "minTurns", 0) ?? 0;
+  const judgeEvery = validateCadence(options.judgeEvery);
+  const instructions = options.systemPrompt ?? DEFAULT_JUDGE_INSTRUCTIONS;
+
+  const judge = async (input: AgentInput): Promise<JudgeResult | null> => {
+    const request = input.judgmentRequest;
+    const turn = input.scenarioState.currentTurn;
+    const maxTurns = input.scenarioConfig.maxTurns ?? 10;
+    const required = request !== undefined || turn >= maxTurns - 1;
+    const checked =
+      request?.criteria === undefined
+        ? criteria
+        : validateCriteria(request.criteria, "judge({ criteria }) (an inline checkpoint)");
+    if (!required) {
+      const turnsDone = turn + 1;
+      if (turnsDone < minTurns || judgeEvery === "end") return null;
+      if (typeof judgeEvery === "number" && turnsDone % judgeEvery !== 0) return null;
+      if (input.messages.length === 0) return null;
+    }
+
+    const model = resolveParticipantModel({
+      model: options.model,
+      participant: "judgeAgent()",
+      cacheKey: input.scenarioConfig.cacheKey,
+      recordUsage: input.recordUsage,
+    });
+    const tools = judgeTools(checked);
+    let problem = "";
+    for (let attempt = 1; attempt <= MAX_VERDICT_ATTEMPTS; attempt++) {
+      const { system, prompt } = buildJudgePrompt({
+        instructions,
+        description: input.scenarioConfig.description,
+        criteria: checked,
+        messages: input.messages,
+        required,
+        correction: attempt > 1 ? problem : undefined,
+      });
+      const reply = await callParticipantModel(
+        ({ signal }) =>
+          generateText({
+            model,
+            system,
+            prompt,
+            tools,
+            toolChoice: required ? { type: "tool", toolName: FINISH_TEST } : "required",
+            temperature,
+            maxOutputTokens: maxTokens,
+            headers: ROLE_HEADER,
+            abortSignal: signal,
+            maxRetries: 0,
+          }).then(
+            (result) => ({ toolCalls: result.toolCalls as ToolCallSeen[], text: result.text }),
+            (error: unknown) => {
+              // The AI SDK rejects a reply that ignores the tool choice; it is handled like any reply without a verdict.
+              if (!ToolChoiceViolationError.isInstance(error)) throw error;
+              return {
+                toolCalls: error.content.filter((part) => part.type === "tool-call") as ToolCallSeen[],
+                text: error.content.map((part) => (part.type === "text" ? part.text : "")).join(""),
+              };
+            },
+          ),
+        {
+          retry: options.retry,
+          signal: input.signal,
+          label: `Judge call to ${model.provider}/${model.modelId}`,
+        },
+      );
+
+      const finish = reply.toolCalls.find((call) => call.toolName === FINISH_TEST);
+      // Some models write the finish_test arguments as text instead of calling the tool.
+      const finishInput = finish ? finish.input : reply.text.includes('"verdicts"') ? reply.text : undefined;
+      if (finishInput !== undefined) {
+        const parsed = parseFinishTestInput(finishInput);
+        if (parsed.ok) return judgeResultFrom(checked, parsed.value, required);
+        problem = `${parsed.problem}. Call finish_test again with valid arguments.`;
+        continue;
+      }
+      if (!required) return null;
+      problem = reply.toolCalls.some((call) => call.toolName === CONTINUE_TEST)
+        ? "you called continue_test, but a verdict is required now. Call finish_test."
+        : "it did not call finish_test, and a verdict is required now. Call finish_test.";
+    }
+    return {
+      success: false,
+      reasoning: `The judge gave no usable verdict after ${MAX_VERDICT_ATTEMPTS} attempts: ${problem}`,
+      metCriteria: [],
+      unmetCriteria: [...checked],
+      error: `The judge gave no usable verdict after ${MAX_VERDICT_ATTEMPTS} attempts (last problem: ${problem})`,
+    };
+  };
+
+  return {
+    role: AgentRole.JUDGE,
+    name: options.name ?? "JudgeAgent",
+    criteria,
+    call: judge,
+  };
+}
+
+function validateCriteria(criteria: unknown, where: string): string[] {
+  if (!Array.isArray(criteria) || criteria.length === 0) {
+    throw new ConfigurationError(
+      `${where} needs a non-empty array of criteria, for example ["The agent asks for the order number"].`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const [index, criterion] of criteria.entries()) {
+    if (typeof criterion !== "string" || criterion.trim() === "") {
+      throw new ConfigurationError(
+        `${where}: criterion ${index + 1} is ${JSON.stringify(criterion)}; every criterion must be a non-empty string.`,
+      );
+    }
+    if (seen.has(criterion)) {
+      throw new ConfigurationError(`${where}: the criterion ${JSON.stringify(criterion)} is listed twice.`);
+    }
+    seen.add(criterion);
+  }
+  return [...criteria];
+}
+
+function validateNumber(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigurationError(
+      `judgeAgent({ ${name} }) must be a number from ${min} to ${max}; got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function validateInteger(value: unknown, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new ConfigurationError(
+      `judgeAgent({ ${name} }) must be an integer of at least ${min}; got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function validateCadence(value: unknown): JudgeCadence {
+  if (value === undefined) return "turn";
+  if (value === "turn" || value === "end") return value;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 1) return value;
+  throw new ConfigurationError(
+    `judgeAgent({ judgeEvery }) must be "turn", "end" or a whole number of turns (>= 1); got ${JSON.stringify(value)}.`,
+  );
+}

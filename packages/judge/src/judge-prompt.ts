@@ -1,0 +1,44 @@
+import { renderTranscript } from "@scenario/llm";
+import type { ModelMessage } from "@scenario/spec";
+
+/** The judge's default instructions; `systemPrompt` replaces them. */
+export const DEFAULT_JUDGE_INSTRUCTIONS = `You are an impartial judge in an automated test of an AI agent. You read a conversation between a user and the agent under test and decide, criterion by criterion, whether the agent meets the criteria below.
+
+How to judge:
+- Judge only from the conversation. The agent's tool calls and their results are part of its behaviour.
+- For each criterion give one verdict: "met" when the conversation shows it is satisfied, "unmet" when it shows it is violated or can no longer be satisfied, "inconclusive" when the conversation has not yet shown enough to decide.
+- Give the evidence for each verdict briefly, quoting the conversation where it helps. Do not assume anything the conversation does not show.
+- Call finish_test when every criterion can be decided, or as soon as one is clearly unmet. Call continue_test when the conversation should go on to show more.
+- Write each criterion exactly as it is given.`;
+
+/** What the judge knows about the call it is making. */
+export interface JudgePromptInput {
+  /** The instructions: `systemPrompt` or the default. */
+  instructions: string;
+  /** The scenario's description. */
+  description: string;
+  /** The criteria to judge. */
+  criteria: readonly string[];
+  /** The conversation so far. */
+  messages: readonly ModelMessage[];
+  /** True when a verdict is required now. */
+  required: boolean;
+  /** Set on a retry: what was wrong with the previous reply. */
+  correction?: string | undefined;
+}
+
+/**
+ * Builds the judge's prompt so that what stays the same during a run comes first (instructions,
+ * scenario, criteria: the system prompt) and what grows comes last (the transcript, sent once as
+ * a single user message). Providers can then reuse the cached prefix from call to call.
+ */
+export function buildJudgePrompt(input: JudgePromptInput): { system: string; prompt: string } {
+  const criteriaList = input.criteria.map((criterion, index) => `${index + 1}. ${criterion}`).join("\n");
+  const system = `${input.instructions}\n\n<scenario>\n${input.description}\n</scenario>\n\n<criteria>\n${criteriaList}\n</criteria>`;
+  const transcript = renderTranscript(input.messages) || "(The conversation has not started.)";
+  const ask = input.required
+    ? "A verdict is required now: call finish_test with a verdict for every criterion. A criterion the conversation has not settled is inconclusive."
+    : "Call finish_test if you can decide every criterion or one is clearly unmet; otherwise call continue_test.";
+  const correction = input.correction ? `\n\nYour previous reply could not be used: ${input.correction}` : "";
+  return { system, prompt: `<transcript>\n${transcript}\n</transcript>\n\n${ask}${correction}` };
+}

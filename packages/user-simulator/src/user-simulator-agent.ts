@@ -1,0 +1,135 @@
+import { callParticipantModel, type RetryOptions, resolveParticipantModel } from "@scenario/llm";
+import {
+  type AgentAdapter,
+  type AgentInput,
+  AgentRole,
+  ConfigurationError,
+  UserSimulatorError,
+} from "@scenario/spec";
+import { generateText, type LanguageModel } from "ai";
+import { checkUserLine } from "./check-user-line";
+import { buildSimulatorPrompt, DEFAULT_USER_SIMULATOR_INSTRUCTIONS } from "./simulator-prompt";
+
+/** Options of `userSimulatorAgent()`. */
+export interface UserSimulatorAgentOptions {
+  /**
+   * The model that plays the user. Any AI SDK language model.
+   * @default configureScenarioLLM's defaultModel, else OpenAI's SCENARIO_MODEL or gpt-4.1-mini
+   */
+  model?: LanguageModel;
+  /** Who the user is and how they talk ("an impatient customer who types in lowercase"). */
+  persona?: string;
+  /**
+   * Replaces the simulator's instructions. The scenario's description and the persona are always
+   * appended after them.
+   */
+  systemPrompt?: string;
+  /** Sampling temperature. @default the provider's */
+  temperature?: number;
+  /** The most tokens one user line may take. @default the provider's */
+  maxTokens?: number;
+  /** The adapter's display name. @default "UserSimulatorAgent" */
+  name?: string;
+  /** Retry, backoff and timeout of its model calls, over `configureScenarioLLM({ retry })`. */
+  retry?: RetryOptions;
+}
+
+/** The adapter `userSimulatorAgent()` returns. */
+export interface UserSimulatorAgent extends AgentAdapter {
+  /** Always `AgentRole.USER`. */
+  role: AgentRole.USER;
+  /** The adapter's display name. */
+  name: string;
+}
+
+const MAX_LINE_ATTEMPTS = 3;
+const ROLE_HEADER = { "X-Scenario-Role": "user-simulator" };
+
+/**
+ * Creates an LLM that plays the scenario's user, as its `description` (and `persona`) describe:
+ * it opens the conversation when it is empty and answers the agent otherwise, one message per
+ * call. A reply that is empty, slips into the assistant's part or leaks the simulator's reasoning
+ * is generated again (up to 3 attempts in all), then fails with `UserSimulatorError`.
+ */
+export function userSimulatorAgent(options: UserSimulatorAgentOptions = {}): UserSimulatorAgent {
+  if (options === null || typeof options !== "object") {
+    throw new ConfigurationError(
+      "userSimulatorAgent(options) takes an options object, for example { persona }.",
+    );
+  }
+  const temperature = validateNumber(options.temperature, "temperature", 0, 2);
+  const maxTokens = validateMaxTokens(options.maxTokens);
+  if (options.persona !== undefined && typeof options.persona !== "string") {
+    throw new ConfigurationError("userSimulatorAgent({ persona }) must be a string describing the user.");
+  }
+  const instructions = options.systemPrompt ?? DEFAULT_USER_SIMULATOR_INSTRUCTIONS;
+
+  const speak = async (input: AgentInput): Promise<string> => {
+    const model = resolveParticipantModel({
+      model: options.model,
+      participant: "userSimulatorAgent()",
+      cacheKey: input.scenarioConfig.cacheKey,
+      recordUsage: input.recordUsage,
+    });
+    const problems: string[] = [];
+    for (let attempt = 1; attempt <= MAX_LINE_ATTEMPTS; attempt++) {
+      const { system, messages } = buildSimulatorPrompt({
+        instructions,
+        description: input.scenarioConfig.description,
+        persona: options.persona,
+        messages: input.messages,
+        correction: problems.at(-1),
+      });
+      const result = await callParticipantModel(
+        ({ signal }) =>
+          generateText({
+            model,
+            system,
+            messages,
+            temperature,
+            maxOutputTokens: maxTokens,
+            headers: ROLE_HEADER,
+            abortSignal: signal,
+            maxRetries: 0,
+          }),
+        {
+          retry: options.retry,
+          signal: input.signal,
+          label: `User simulator call to ${model.provider}/${model.modelId}`,
+        },
+      );
+      const checked = checkUserLine(result.text);
+      if (checked.ok) return checked.line;
+      problems.push(`${checked.problem}. Write only what the user says next.`);
+    }
+    throw new UserSimulatorError(
+      `The user simulator gave no usable message in ${MAX_LINE_ATTEMPTS} attempts (${problems
+        .map((problem) => problem.replace(/\. Write only.*$/, ""))
+        .join(
+          "; ",
+        )}). Try another model, or make the scenario's description say more clearly who the user is.`,
+    );
+  };
+
+  return { role: AgentRole.USER, name: options.name ?? "UserSimulatorAgent", call: speak };
+}
+
+function validateNumber(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigurationError(
+      `userSimulatorAgent({ ${name} }) must be a number from ${min} to ${max}; got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function validateMaxTokens(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new ConfigurationError(
+      `userSimulatorAgent({ maxTokens }) must be a positive integer; got ${String(value)}.`,
+    );
+  }
+  return value;
+}
