@@ -1,0 +1,65 @@
+import type { ScenarioRunFinishedEvent, SuiteSummary } from "@scenario/spec";
+
+/** Options of `summarizeRuns()`. */
+export interface SummarizeRunsOptions {
+  /** The batch the runs belong to. @default the first run's `batchRunId`, or `""` without runs */
+  batchRunId?: string;
+  /**
+   * Milliseconds the suite took. @default from the earliest run start (its finish timestamp minus
+   * `totalTimeMs`) to the latest finish
+   */
+  durationMs?: number;
+}
+
+/**
+ * Builds the suite summary handed to `onSuiteEnd` from the runs' finished events: counts by
+ * status, summed tokens, and the flaky scenarios (a scenario id with both a passing and a failing
+ * or erroring run).
+ */
+export function summarizeRuns(
+  runs: readonly ScenarioRunFinishedEvent[],
+  options: SummarizeRunsOptions = {},
+): SuiteSummary {
+  const counts = { total: runs.length, passed: 0, failed: 0, errored: 0, cancelled: 0 };
+  const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  const passedIds = new Set<string>();
+  const failedIds = new Set<string>();
+  let earliestStart = Number.POSITIVE_INFINITY;
+  let latestEnd = Number.NEGATIVE_INFINITY;
+
+  for (const run of runs) {
+    switch (run.status) {
+      case "SUCCESS":
+        counts.passed += 1;
+        passedIds.add(run.scenarioId);
+        break;
+      case "FAILED":
+        counts.failed += 1;
+        failedIds.add(run.scenarioId);
+        break;
+      case "ERROR":
+        counts.errored += 1;
+        failedIds.add(run.scenarioId);
+        break;
+      case "CANCELLED":
+        counts.cancelled += 1;
+        break;
+    }
+    usage.inputTokens += run.usage?.inputTokens ?? 0;
+    usage.outputTokens += run.usage?.outputTokens ?? 0;
+    usage.totalTokens += run.usage?.totalTokens ?? 0;
+    earliestStart = Math.min(earliestStart, run.timestamp - (run.totalTimeMs ?? 0));
+    latestEnd = Math.max(latestEnd, run.timestamp);
+  }
+
+  const flaky = [...passedIds].filter((scenarioId) => failedIds.has(scenarioId)).sort();
+  const durationMs = options.durationMs ?? (runs.length > 0 ? Math.max(0, latestEnd - earliestStart) : 0);
+  return {
+    batchRunId: options.batchRunId ?? runs[0]?.batchRunId ?? "",
+    durationMs,
+    runs: [...runs],
+    counts,
+    flaky,
+    usage,
+  };
+}
