@@ -126,6 +126,36 @@ describe("judgeAgent over HTTP", () => {
     expect(user?.content).not.toContain("parcel never arrived asks for help");
   });
 
+  it("reads voice turns by their transcripts, and sends their audio only when asked", async () => {
+    decideWith(() => "continue");
+    const wavBase64 = Buffer.from("RIFF-fake-wav-bytes").toString("base64");
+    const voiceConversation: ModelMessage[] = [
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "I want to check my balance" },
+          { type: "file", mediaType: "audio/wav", data: wavBase64 },
+        ],
+      },
+    ];
+    const chatModel = createOpenAI({ apiKey: "test-key", baseURL: server.baseURL }).chat("gpt-test");
+    const { input } = agentInput({ messages: voiceConversation });
+    await judgeAgent({ model: chatModel, criteria: CRITERIA }).call(input);
+    const textOnly = JSON.stringify(server.requests[0]?.body);
+    expect(textOnly).toContain("User: I want to check my balance");
+    expect(textOnly).not.toContain(wavBase64);
+    expect(textOnly).not.toContain("[audio");
+
+    await judgeAgent({ model: chatModel, criteria: CRITERIA, audio: true }).call(input);
+    const withAudio = server.requests[1]?.body as { messages: Array<{ content: unknown }> };
+    const parts = withAudio.messages.at(-1)?.content as Array<{
+      type: string;
+      input_audio?: { data: string };
+    }>;
+    expect(parts.map((part) => part.type)).toEqual(["text", "text", "input_audio"]);
+    expect(parts[2]?.input_audio?.data).toBe(wavBase64);
+  });
+
   it("keeps the system prompt identical as the conversation grows, so the prefix can be cached", async () => {
     decideWith(() => "continue");
     await judge({ criteria: CRITERIA }, { messages: CONVERSATION.slice(0, 1) });

@@ -48,6 +48,12 @@ export interface JudgeAgentOptions {
   judgeEvery?: JudgeCadence;
   /** Retry, backoff and timeout of its model calls, over `configureScenarioLLM({ retry })`. */
   retry?: RetryOptions;
+  /**
+   * Also send the audio of voice turns, for a model that hears (tone, interruptions, silence).
+   * By default the judge reads the turns' transcripts only, which any text model can.
+   * @default false
+   */
+  audio?: boolean;
 }
 
 /** The adapter `judgeAgent()` returns. */
@@ -108,20 +114,21 @@ export function judgeAgent(options: JudgeAgentOptions): JudgeAgent {
     const tools = judgeTools(checked);
     let problem = "";
     for (let attempt = 1; attempt <= MAX_VERDICT_ATTEMPTS; attempt++) {
-      const { system, prompt } = buildJudgePrompt({
+      const { system, messages } = buildJudgePrompt({
         instructions,
         description: input.scenarioConfig.description,
         criteria: checked,
         messages: input.messages,
         required,
         correction: attempt > 1 ? problem : undefined,
+        includeAudio: options.audio,
       });
       const reply = await callParticipantModel(
         ({ signal }) =>
           generateText({
             model,
             system,
-            prompt,
+            messages,
             tools,
             toolChoice: required ? { type: "tool", toolName: FINISH_TEST } : "required",
             temperature,

@@ -1,5 +1,5 @@
 import { renderTranscript } from "@scenario/llm";
-import type { ModelMessage } from "@scenario/spec";
+import type { FilePart, ModelMessage, TextPart, UserModelMessage } from "@scenario/spec";
 
 /** The judge's default instructions; `systemPrompt` replaces them. */
 export const DEFAULT_JUDGE_INSTRUCTIONS = `You are an impartial judge in an automated test of an AI agent. You read a conversation between a user and the agent under test and decide, criterion by criterion, whether the agent meets the criteria below.
@@ -25,6 +25,8 @@ export interface JudgePromptInput {
   required: boolean;
   /** Set on a retry: what was wrong with the previous reply. */
   correction?: string | undefined;
+  /** Also send the conversation's audio (voice turns), for a model that hears. */
+  includeAudio?: boolean | undefined;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface JudgePromptInput {
  * scenario, criteria: the system prompt) and what grows comes last (the transcript, sent once as
  * a single user message). Providers can then reuse the cached prefix from call to call.
  */
-export function buildJudgePrompt(input: JudgePromptInput): { system: string; prompt: string } {
+export function buildJudgePrompt(input: JudgePromptInput): { system: string; messages: [UserModelMessage] } {
   const criteriaList = input.criteria.map((criterion, index) => `${index + 1}. ${criterion}`).join("\n");
   const system = `${input.instructions}\n\n<scenario>\n${input.description}\n</scenario>\n\n<criteria>\n${criteriaList}\n</criteria>`;
   const transcript = renderTranscript(input.messages) || "(The conversation has not started.)";
@@ -40,5 +42,25 @@ export function buildJudgePrompt(input: JudgePromptInput): { system: string; pro
     ? "A verdict is required now: call finish_test with a verdict for every criterion. A criterion the conversation has not settled is inconclusive."
     : "Call finish_test if you can decide every criterion or one is clearly unmet; otherwise call continue_test.";
   const correction = input.correction ? `\n\nYour previous reply could not be used: ${input.correction}` : "";
-  return { system, prompt: `<transcript>\n${transcript}\n</transcript>\n\n${ask}${correction}` };
+  const text = `<transcript>\n${transcript}\n</transcript>\n\n${ask}${correction}`;
+  const audio = input.includeAudio ? audioParts(input.messages) : [];
+  return {
+    system,
+    messages: [{ role: "user", content: audio.length > 0 ? [{ type: "text", text }, ...audio] : text }],
+  };
+}
+
+/** The conversation's audio, each recording labelled with its turn's speaker and words. */
+function audioParts(messages: readonly ModelMessage[]): Array<TextPart | FilePart> {
+  const parts: Array<TextPart | FilePart> = [];
+  for (const message of messages) {
+    if ((message.role !== "user" && message.role !== "assistant") || typeof message.content === "string")
+      continue;
+    for (const part of message.content) {
+      if (part.type !== "file" || !part.mediaType.startsWith("audio/")) continue;
+      const speaker = message.role === "user" ? "User" : "Agent";
+      parts.push({ type: "text", text: `Audio of this ${speaker} turn (${parts.length / 2 + 1}):` }, part);
+    }
+  }
+  return parts;
 }

@@ -45,9 +45,24 @@ describe("renderTranscript", () => {
         'Tool search_flights returned: [{"flight":"AF123","price":99}]',
         "Agent: AF123 leaves at 9:00 for 99 EUR.",
         "User: Book it",
-        "User: [audio audio/wav]",
       ].join("\n"),
     );
+  });
+
+  it("lets a voice turn's transcript stand for its audio, and marks audio that has none", () => {
+    const audio = { type: "file" as const, mediaType: "audio/wav", data: "UklGRg==" };
+    expect(
+      renderTranscript([
+        { role: "user", content: [{ type: "text", text: "Hello?" }, audio] },
+        { role: "assistant", content: [audio] },
+        {
+          role: "user",
+          content: [
+            { type: "file", mediaType: "application/pdf", data: "JVBERi0=", filename: "invoice.pdf" },
+          ],
+        },
+      ]),
+    ).toBe(["User: Hello?", "Agent: [audio without a transcript]", "User: [file invoice.pdf]"].join("\n"));
   });
 
   it("renders error, denied and text outputs and cuts long ones", () => {

@@ -59,6 +59,8 @@ function renderParts(message: ModelMessage, maxToolTextLength: number): Rendered
     return message.content.trim() === "" ? [] : [{ kind: "said", text: message.content }];
   }
   const parts: RenderedPart[] = [];
+  // A voice turn carries its words as a text part beside the audio: the words stand for it.
+  const hasText = message.content.some((part) => part.type === "text" && part.text.trim() !== "");
   for (const part of message.content) {
     switch (part.type) {
       case "text":
@@ -68,10 +70,11 @@ function renderParts(message: ModelMessage, maxToolTextLength: number): Rendered
         parts.push({ kind: "said", text: `[image${part.mediaType ? ` ${part.mediaType}` : ""}]` });
         break;
       case "file":
-        parts.push({
-          kind: "said",
-          text: `[${part.mediaType.startsWith("audio/") ? "audio" : "file"} ${part.filename ?? part.mediaType}]`,
-        });
+        if (part.mediaType.startsWith("audio/")) {
+          if (!hasText) parts.push({ kind: "said", text: "[audio without a transcript]" });
+          break;
+        }
+        parts.push({ kind: "said", text: `[file ${part.filename ?? part.mediaType}]` });
         break;
       case "tool-call":
         parts.push({
