@@ -19,6 +19,7 @@ import {
   fakeJudge,
   fakeUser,
   passingJudge,
+  sleep,
   textOf,
   texts,
   verdict,
@@ -820,6 +821,125 @@ describe("non-blocking agent turns", () => {
       "Sure, our opening hours are—",
       "Sorry, on Sundays?",
     ]);
+  });
+
+  it("user() barges in: it interrupts the in-flight turn's adapter instead of waiting for the reply", async () => {
+    let cut: () => void = () => undefined;
+    const interrupts: string[] = [];
+    const voiceAgent = {
+      name: "FakeVoice",
+      role: AgentRole.AGENT,
+      // Connecting takes a while, so the turn enters call() well after agent({ wait: false })
+      // returned: the barge-in must wait for call() to start before interrupting it.
+      connect: () => sleep(30),
+      call: () =>
+        new Promise<string>((resolve) => {
+          cut = () => resolve("Sure, our opening hours are—");
+        }),
+      interrupt: () => {
+        interrupts.push("interrupt");
+        cut();
+      },
+    };
+    const result = await run(
+      scenario(
+        [voiceAgent],
+        [
+          (_s, e) => e.user("When are you open?"),
+          (_s, e) => e.agent({ wait: false }),
+          (_s, e) => e.user("Sorry, on Sundays?"),
+          (_s, e) => e.succeed(),
+        ],
+      ),
+    );
+    expect(interrupts).toEqual(["interrupt"]);
+    expect(texts(result.messages)).toEqual([
+      "When are you open?",
+      "Sure, our opening hours are—",
+      "Sorry, on Sundays?",
+    ]);
+  });
+
+  it("a user message() barges in too, while agent() and judge() wait politely", async () => {
+    const interrupts: string[] = [];
+    let finish: () => void = () => undefined;
+    const voiceAgent = {
+      name: "FakeVoice",
+      role: AgentRole.AGENT,
+      call: () =>
+        new Promise<string>((resolve) => {
+          finish = () => resolve("reply");
+        }),
+      interrupt: () => {
+        interrupts.push("interrupt");
+        finish();
+      },
+    };
+    await run(
+      scenario(
+        [voiceAgent],
+        [
+          (_s, e) => e.user("hi"),
+          (_s, e) => e.agent({ wait: false }),
+          (_s, e) => e.message({ role: "user", content: "wait" }),
+          (_s, e) => e.agent({ wait: false }),
+          () => {
+            setTimeout(() => finish(), 20).unref();
+          },
+          (_s, e) => e.agent("scripted"),
+          (_s, e) => e.succeed(),
+        ],
+      ),
+    );
+    expect(interrupts).toEqual(["interrupt"]);
+  });
+
+  it("user() waits for the reply of an agent that cannot be interrupted", async () => {
+    const { agent, open } = gatedAgent();
+    const result = await run(
+      scenario(
+        [agent],
+        [
+          (_s, e) => e.user("hi"),
+          (_s, e) => e.agent({ wait: false }),
+          () => {
+            setTimeout(() => open("whole reply"), 20).unref();
+          },
+          (_s, e) => e.user("next"),
+          (_s, e) => e.succeed(),
+        ],
+      ),
+    );
+    expect(texts(result.messages)).toEqual(["hi", "whole reply", "next"]);
+  });
+
+  it("fails the run naming the adapter when its interrupt() throws", async () => {
+    let finish: () => void = () => undefined;
+    const voiceAgent = {
+      name: "BrokenVoice",
+      role: AgentRole.AGENT,
+      call: () =>
+        new Promise<string>((resolve) => {
+          finish = () => resolve("reply");
+        }),
+      interrupt: () => {
+        finish();
+        throw new Error("socket gone");
+      },
+    };
+    await expect(
+      run(
+        scenario(
+          [voiceAgent],
+          [
+            (_s, e) => e.user("hi"),
+            (_s, e) => e.agent({ wait: false }),
+            (_s, e) => e.user("stop"),
+            (_s, e) => e.succeed(),
+          ],
+        ),
+      ),
+    ).rejects.toThrow("[BrokenVoice] interrupt() failed: socket gone");
   });
 
   it("refuses a second non-blocking turn while one is in flight, saying how to fix the script", async () => {

@@ -106,7 +106,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   private checkpointCount = 0;
 
   private conclusion: ScenarioResult | undefined;
-  private inFlightTurn: Promise<void> | undefined;
+  private inFlightTurn: InFlightTurn | undefined;
   private connection: Promise<void> | undefined;
   private debugPrompt: DebugPrompt | undefined;
   private startedAt: number | undefined;
@@ -217,7 +217,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   /** With content, appends it as a user message; without, calls the user simulator. */
   async user(content?: string | ModelMessage): Promise<void> {
-    await this.beforeBlockingStep();
+    await this.beforeBlockingStep({ bargeIn: true });
     if (this.conclusion) return;
     if (content === undefined || content === null) {
       await this.callRole(AgentRole.USER);
@@ -262,13 +262,21 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     if (this.conclusion) return;
     const index = this.claimAgentSlot(AgentRole.AGENT);
     if (index === undefined) throw this.missingAgentError(AgentRole.AGENT);
+    let markCalled!: () => void;
+    const called = new Promise<void>((resolve) => {
+      markCalled = resolve;
+    });
     const turn = (async () => {
-      await this.ensureConnected();
-      await this.callAgent(index, AgentRole.AGENT);
+      try {
+        await this.ensureConnected();
+        await this.callAgent(index, AgentRole.AGENT, undefined, markCalled);
+      } finally {
+        markCalled();
+      }
     })();
     // The failure is surfaced by the next blocking step; until then it must not count as unhandled.
     turn.catch(() => undefined);
-    this.inFlightTurn = turn;
+    this.inFlightTurn = { promise: turn, index, called };
   }
 
   /**
@@ -285,7 +293,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   /** Appends a message, routed by role: user messages to the user side, assistant messages to the agent side. */
   async message(message: ModelMessage): Promise<void> {
-    await this.beforeBlockingStep();
+    await this.beforeBlockingStep({ bargeIn: isUserMessage(message) });
     if (this.conclusion) return;
     if (!isModelMessage(message)) {
       throw new ScriptError(
@@ -431,6 +439,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     index: number,
     role: AgentRole,
     judgmentRequest?: JudgmentRequest,
+    onCalled?: () => void,
   ): Promise<number> {
     this.throwIfCancelled();
     const adapter = this.adapters[index]!;
@@ -461,7 +470,13 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     const startedAt = performance.now();
     let returned: unknown;
     try {
-      returned = await this.untilCancelled((async () => adapter.call(input))());
+      returned = await this.untilCancelled(
+        (async () => {
+          const reply = adapter.call(input);
+          onCalled?.();
+          return reply;
+        })(),
+      );
     } catch (error) {
       if (isCancellation(error) || this.cancelRequested()) throw error;
       throw new AgentCallError(name, errorText(error), { cause: error });
@@ -508,19 +523,44 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   // --- blocking steps, lifecycle ----------------------------------------------------------------
 
-  private async beforeBlockingStep(): Promise<void> {
+  /**
+   * Readies a blocking step: connects, then waits for a non-blocking agent turn in flight. A user
+   * step (`bargeIn`) first interrupts that turn when its adapter can be interrupted, so the user
+   * barges in instead of waiting politely for the reply to end.
+   */
+  private async beforeBlockingStep(options: { bargeIn?: boolean } = {}): Promise<void> {
     this.throwIfFinished();
     this.markStarted();
     this.throwIfCancelled();
     await this.ensureConnected();
+    const interruptFailure = options.bargeIn ? await this.interruptInFlightTurn() : undefined;
     await this.settleInFlightTurn();
+    if (interruptFailure) throw interruptFailure;
+  }
+
+  /** Interrupts the in-flight turn's adapter; returns the failure to raise once the turn settled. */
+  private async interruptInFlightTurn(): Promise<AgentCallError | undefined> {
+    const turn = this.inFlightTurn;
+    const adapter = turn ? this.adapters[turn.index] : undefined;
+    if (!turn || typeof adapter?.interrupt !== "function") return undefined;
+    // The turn enters adapter.call() a few microtasks after agent({ wait: false }) returned; an
+    // interrupt sent before that would find nothing to interrupt.
+    await this.untilCancelled(turn.called);
+    try {
+      await this.untilCancelled(Promise.resolve(adapter.interrupt()));
+      return undefined;
+    } catch (error) {
+      if (isCancellation(error) || this.cancelRequested()) throw error;
+      const name = this.adapterNames[turn.index]!;
+      return new AgentCallError(name, `interrupt() failed: ${errorText(error)}`, { cause: error });
+    }
   }
 
   private async settleInFlightTurn(): Promise<void> {
     const turn = this.inFlightTurn;
     if (!turn) return;
     this.inFlightTurn = undefined;
-    await this.untilCancelled(turn);
+    await this.untilCancelled(turn.promise);
   }
 
   private ensureConnected(): Promise<void> {
@@ -890,4 +930,18 @@ function errorText(error: unknown): string {
   }
   if (typeof error === "string") return error || "Error";
   return describeValue(error);
+}
+
+/** A non-blocking agent turn in flight. */
+interface InFlightTurn {
+  /** Settles when the turn has ended (its messages applied) or failed. */
+  promise: Promise<void>;
+  /** The adapter's index. */
+  index: number;
+  /** Resolves once the adapter's call() has been entered. */
+  called: Promise<void>;
+}
+
+function isUserMessage(message: unknown): boolean {
+  return typeof message === "object" && message !== null && (message as { role?: unknown }).role === "user";
 }

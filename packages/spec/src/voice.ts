@@ -102,6 +102,8 @@ export interface VoiceSegment {
   transcript?: string;
   /** True when a barge-in cut this (agent) segment, so its transcript covers only what was heard. */
   transcriptTruncated?: boolean;
+  /** The voice style the speech was spoken in ("hurried", "angry"), when one was set. */
+  voiceStyle?: string;
 }
 
 /** Kinds of timeline events. */

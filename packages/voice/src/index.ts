@@ -1,1 +1,103 @@
-export {};
+export type { AiSdkModelLike } from "./ai-sdk";
+export {
+  decodeAudio,
+  encodeAudio,
+  fromAlaw8k,
+  fromMulaw8k,
+  fromPcm16k,
+  toAlaw8k,
+  toMulaw8k,
+  toPcm16k,
+} from "./audio-codecs";
+export {
+  type ApplyAudioEffectsOptions,
+  type AudioEffect,
+  type AudioEffectContext,
+  applyAudioEffects,
+  type BackgroundNoiseOptions,
+  backgroundNoise,
+  type PacketLossOptions,
+  type PhoneLineOptions,
+  packetLoss,
+  phoneLine,
+  type SpeedOptions,
+  speed,
+  type VolumeOptions,
+  volume,
+} from "./audio-effects";
+export { type FliteSpeechOptions, type FliteVoice, fliteSpeech } from "./flite-speech";
+export { type OpenAISpeechOptions, openAISpeech } from "./openai-speech";
+export { type OpenAITranscriptionOptions, openAITranscription } from "./openai-transcription";
+export {
+  base64ToPcm,
+  concatPcm,
+  pcmByteLength,
+  pcmDurationMs,
+  pcmToBase64,
+  pcmToSamples,
+  rmsDbfs,
+  rmsEnergy,
+  samplesToPcm,
+  silence,
+  splitPcmFrames,
+} from "./pcm";
+export {
+  isPocketsphinxAvailable,
+  type PocketsphinxTranscriptionOptions,
+  phrasesToJsgf,
+  pocketsphinxTranscription,
+} from "./pocketsphinx-transcription";
+export { resamplePcm } from "./resample-pcm";
+export {
+  mixVoiceRecording,
+  type SavedVoiceRecording,
+  saveVoiceRecording,
+  type VoiceManifestSegment,
+  type VoiceRecordingManifest,
+} from "./save-voice-recording";
+export { createSeededRandom, type RandomSource, type Seed } from "./seeded-random";
+export { type SpeechCacheOptions, withSpeechCache } from "./speech-cache";
+export type {
+  SpeechToTextProvider,
+  SynthesizeOptions,
+  TextToSpeechProvider,
+  TranscribeOptions,
+} from "./speech-provider";
+export {
+  VoiceAgentAdapter,
+  type VoiceAgentAdapterOptions,
+  type VoiceInterruptContext,
+  type VoicePlayback,
+  type VoiceReplyEndInfo,
+  type VoiceToolCall,
+  type VoiceToolResult,
+} from "./voice-agent-adapter";
+export { computeLatencyMetrics, percentileNearestRank } from "./voice-latency";
+export {
+  audioFromMessage,
+  isVoiceMessage,
+  stripAudio,
+  transcriptOf,
+  VOICE_MESSAGE_MEDIA_TYPE,
+  type VoiceMessageOptions,
+  voiceMessage,
+  voiceStyleOf,
+} from "./voice-message";
+export {
+  createVoiceRecorder,
+  type EndSegmentOptions,
+  type VoiceRecorder,
+  type VoiceRecorderOptions,
+  type VoiceSegmentRecorder,
+} from "./voice-recorder";
+export {
+  type InterruptionPlan,
+  type SpeakOptions,
+  speak,
+  type VoiceUserSimulatorAgent,
+  type VoiceUserSimulatorAgentOptions,
+  voiceStyle,
+  voiceUserSimulatorAgent,
+} from "./voice-user-simulator-agent";
+export { pcmToWav, type WavInfo, type WavToPcmOptions, wavInfo, wavToPcm } from "./wav";
+export { wordErrorRate } from "./word-error-rate";

@@ -1,0 +1,442 @@
+import type { IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigurationError } from "@scenario/spec";
+import { fliteSpeech, type SpeechToTextProvider, type TextToSpeechProvider } from "@scenario/voice";
+import { WebSocketServer } from "ws";
+import type { EnergyVadOptions } from "./energy-vad";
+import { RealtimeConnection, type RealtimeServerContext } from "./realtime-connection";
+import type {
+  RealtimeCancelRecord,
+  RealtimeConnectionRecord,
+  RealtimeFault,
+  RealtimeFrameRecord,
+  RealtimeReply,
+  RealtimeReplyPolicy,
+  RealtimeResponseRecord,
+  RealtimeTruncateRecord,
+  RealtimeTurnRecord,
+} from "./realtime-types";
+import { syntheticSpeech } from "./synthetic-speech";
+
+/** Turns a reply's transcript into PCM16 24 kHz mono audio. */
+export type RealtimeSpeechSynthesizer = (transcript: string) => Uint8Array | Promise<Uint8Array>;
+
+/** How the fake picks replies: a policy, one fixed transcript, or a list used in turn order. */
+export type RealtimeReplySource = RealtimeReplyPolicy | string | ReadonlyArray<string | RealtimeReply>;
+
+/** Options of `startFakeRealtimeServer()`. */
+export interface FakeRealtimeServerOptions {
+  /**
+   * Milliseconds from `response.create` (or VAD end of speech) to the first output item and audio.
+   * A reply's own `thinkTimeMs` overrides it.
+   * @default 0
+   */
+  thinkTimeMs?: number;
+  /**
+   * How much faster than real time audio deltas are sent: 1 sends `chunkMs` of audio every
+   * `chunkMs` of wall time, 10 ten times as fast, `Infinity` as fast as the socket takes them.
+   * @default 1
+   */
+  paceFactor?: number;
+  /**
+   * Milliseconds of audio in each `response.output_audio.delta`.
+   * @default 100
+   */
+  chunkMs?: number;
+  /**
+   * The replies: a policy function, one transcript for every turn, or a list used in turn order
+   * (cycling). Transcripts without audio are spoken by `speech`.
+   * @default three canned assistant lines, cycling
+   */
+  reply?: RealtimeReplySource;
+  /**
+   * Makes reply audio from a transcript when the reply has none: `"synthetic"` (deterministic
+   * speech-like tones, instant), `"flite"` (offline TTS via `fliteSpeech()` of `@scenario/voice`:
+   * real words a recogniser can read, ~30-140 ms a line), any `TextToSpeechProvider`, or a function.
+   * @default "synthetic"
+   */
+  speech?: "synthetic" | "flite" | TextToSpeechProvider | RealtimeSpeechSynthesizer;
+  /**
+   * Transcribes committed user audio, for the policy's `userTranscript` and for
+   * `conversation.item.input_audio_transcription.completed` when the session asks for transcription:
+   * a `SpeechToTextProvider` (such as `pocketsphinxTranscription()` of `@scenario/voice`) or a function.
+   * @default none (no transcripts of user audio)
+   */
+  transcribe?:
+    | SpeechToTextProvider
+    | ((audio: Uint8Array) => string | undefined | Promise<string | undefined>);
+  /**
+   * The turn detection a new session starts with. The real API starts with server VAD on.
+   * @default "server_vad"
+   */
+  turnDetection?: "server_vad" | null;
+  /** Settings of the energy-based stand-in for server VAD. */
+  vad?: EnergyVadOptions;
+  /**
+   * The session's model when the URL has no `?model=`.
+   * @default "gpt-realtime"
+   */
+  model?: string;
+  /**
+   * The WebSocket path clients connect to.
+   * @default "/v1/realtime"
+   */
+  path?: string;
+  /**
+   * The clock behind every `atMs` in the logs, in milliseconds.
+   * @default performance.now
+   */
+  clock?: () => number;
+}
+
+/** Options of `waitFor()` and `waitForFrame()`. */
+export interface RealtimeWaitOptions {
+  /**
+   * Give up after this many milliseconds.
+   * @default 5000
+   */
+  timeoutMs?: number;
+}
+
+/** A running fake OpenAI Realtime server. */
+export interface FakeRealtimeServer {
+  /** Where to connect: `ws://127.0.0.1:<port>/v1/realtime`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Every frame received from clients, in order. */
+  readonly received: readonly RealtimeFrameRecord[];
+  /** Every frame sent to clients, in order. */
+  readonly sent: readonly RealtimeFrameRecord[];
+  /** Every committed user turn (manual or VAD), in order; `turns[i].audio` is that turn's appended audio. */
+  readonly turns: readonly RealtimeTurnRecord[];
+  /** Every response started, in order. */
+  readonly responses: readonly RealtimeResponseRecord[];
+  /** Every cancelled response (client cancels and VAD barge-ins). */
+  readonly cancels: readonly RealtimeCancelRecord[];
+  /** Every accepted `conversation.item.truncate`. */
+  readonly truncates: readonly RealtimeTruncateRecord[];
+  /** Every accepted connection (credentials redacted). */
+  readonly connections: readonly RealtimeConnectionRecord[];
+  /** How many `response.create` events arrived (including refused ones). */
+  readonly responseCreateCount: number;
+  /** How many user audio commits happened (manual or VAD). */
+  readonly commitCount: number;
+  /** Replaces the reply source for responses requested from now on. */
+  setReply(reply: RealtimeReplySource): void;
+  /** Queues a fault for the next response requested (on any connection); faults queue in order. */
+  injectFault(fault: RealtimeFault): void;
+  /** Resolves with the predicate's first truthy value, re-checked after every frame. */
+  waitFor<T>(predicate: () => T | undefined | null | false, options?: RealtimeWaitOptions): Promise<T>;
+  /** Resolves with the `count`-th (1-based) frame of this type sent (or received) by the server. */
+  waitForFrame(
+    type: string,
+    options?: RealtimeWaitOptions & { direction?: "sent" | "received"; count?: number },
+  ): Promise<RealtimeFrameRecord>;
+  /** Terminates every client and stops listening. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const CANNED_REPLIES = [
+  "Hello! How can I help you today?",
+  "Sure, I can help with that. Could you tell me a little more?",
+  "Thanks, that makes sense. Is there anything else you need?",
+];
+
+const SECRET_QUERY_PARAMETER = /key|token|secret|auth|password/i;
+const KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
+
+function toPolicy(source: RealtimeReplySource): RealtimeReplyPolicy {
+  if (typeof source === "function") return source;
+  if (typeof source === "string") return () => ({ transcript: source });
+  if (source.length === 0) {
+    throw new ConfigurationError(
+      "`reply` is an empty list. Give at least one transcript, or a policy function.",
+    );
+  }
+  return ({ turnIndex }) => {
+    const entry = source[turnIndex % source.length]!;
+    return typeof entry === "string" ? { transcript: entry } : entry;
+  };
+}
+
+function toSynthesizer(
+  speech: "synthetic" | "flite" | TextToSpeechProvider | RealtimeSpeechSynthesizer,
+): RealtimeSpeechSynthesizer {
+  if (speech === "synthetic") return (transcript) => syntheticSpeech(transcript);
+  if (typeof speech === "function") return speech;
+  if (speech === "flite") {
+    let flite: TextToSpeechProvider | undefined;
+    // Created on first use: compiling the WebAssembly costs time a test without replies should not pay.
+    return async (transcript) => {
+      flite ??= fliteSpeech();
+      return (await flite.synthesize(transcript)).data;
+    };
+  }
+  if (typeof speech === "object" && speech !== null && typeof speech.synthesize === "function") {
+    return async (transcript) => (await speech.synthesize(transcript)).data;
+  }
+  throw new ConfigurationError(
+    `Unknown \`speech\` option ${JSON.stringify(speech)}: use "synthetic", "flite", a TextToSpeechProvider or a function.`,
+  );
+}
+
+function checkNonNegative(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+    throw new ConfigurationError(
+      `\`${name}\` must be a finite number of milliseconds >= 0, got ${String(value)}.`,
+    );
+  }
+}
+
+function redactHeaders(request: IncomingMessage): { headers: Record<string, string>; authorized: boolean } {
+  const headers: Record<string, string> = {};
+  let authorized = false;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(", ") : value;
+    if (name === "authorization") {
+      authorized = true;
+      const scheme = text.split(" ")[0];
+      headers[name] = text.includes(" ") ? `${scheme} [redacted]` : "[redacted]";
+    } else if (/api-key|token|secret/i.test(name)) {
+      authorized = true;
+      headers[name] = "[redacted]";
+    } else if (name === "sec-websocket-protocol") {
+      headers[name] = text
+        .split(",")
+        .map((protocol) => protocol.trim())
+        .map((protocol) => {
+          if (!protocol.startsWith(KEY_SUBPROTOCOL_PREFIX)) return protocol;
+          authorized = true;
+          return `${KEY_SUBPROTOCOL_PREFIX}[redacted]`;
+        })
+        .join(", ");
+    } else {
+      headers[name] = text;
+    }
+  }
+  return { headers, authorized };
+}
+
+function redactUrl(rawUrl: string): string {
+  const url = new URL(rawUrl, "http://127.0.0.1");
+  for (const name of [...url.searchParams.keys()]) {
+    if (SECRET_QUERY_PARAMETER.test(name)) url.searchParams.set(name, "[redacted]");
+  }
+  return decodeURIComponent(url.pathname + url.search);
+}
+
+/**
+ * Starts a fake OpenAI Realtime API server (GA event names) on 127.0.0.1 at a free port. It accepts
+ * any credentials, speaks canned or policy-chosen replies as paced PCM16 24 kHz audio deltas, stands
+ * in for server VAD with an energy detector, acts out faults on request, and logs every frame.
+ */
+export async function startFakeRealtimeServer(
+  options: FakeRealtimeServerOptions = {},
+): Promise<FakeRealtimeServer> {
+  checkNonNegative("thinkTimeMs", options.thinkTimeMs);
+  const paceFactor = options.paceFactor ?? 1;
+  if (!(paceFactor > 0)) {
+    throw new ConfigurationError(
+      `\`paceFactor\` must be > 0 (1 = real time, Infinity = unpaced), got ${String(options.paceFactor)}.`,
+    );
+  }
+  const chunkMs = options.chunkMs ?? 100;
+  if (!(Number.isFinite(chunkMs) && chunkMs >= 1)) {
+    throw new ConfigurationError(
+      `\`chunkMs\` must be a number of milliseconds >= 1, got ${String(options.chunkMs)}.`,
+    );
+  }
+  const vad: Required<EnergyVadOptions> = {
+    rmsThreshold: options.vad?.rmsThreshold ?? 0.01,
+    silenceDurationMs: options.vad?.silenceDurationMs ?? 500,
+    minSpeechMs: options.vad?.minSpeechMs ?? 40,
+    frameMs: options.vad?.frameMs ?? 20,
+  };
+  checkNonNegative("vad.silenceDurationMs", vad.silenceDurationMs);
+  checkNonNegative("vad.minSpeechMs", vad.minSpeechMs);
+  if (!(Number.isInteger(vad.frameMs) && vad.frameMs >= 1)) {
+    throw new ConfigurationError(
+      `\`vad.frameMs\` must be a whole number of milliseconds >= 1, got ${vad.frameMs}.`,
+    );
+  }
+  const path = options.path ?? "/v1/realtime";
+  const clock = options.clock ?? (() => performance.now());
+  const speech = toSynthesizer(options.speech ?? "synthetic");
+  const transcriber = options.transcribe;
+  let policy = toPolicy(options.reply ?? CANNED_REPLIES);
+  const faults: RealtimeFault[] = [];
+  const received: RealtimeFrameRecord[] = [];
+  const sent: RealtimeFrameRecord[] = [];
+  const turns: RealtimeTurnRecord[] = [];
+  const responses: RealtimeResponseRecord[] = [];
+  const cancels: RealtimeCancelRecord[] = [];
+  const truncates: RealtimeTruncateRecord[] = [];
+  const connections: RealtimeConnectionRecord[] = [];
+  const listeners = new Set<() => void>();
+  const liveConnections = new Set<RealtimeConnection>();
+  let responseCreateCount = 0;
+  let idCounter = 0;
+
+  const notify = (): void => {
+    for (const listener of [...listeners]) listener();
+  };
+
+  const context: RealtimeServerContext = {
+    clock,
+    thinkTimeMs: options.thinkTimeMs ?? 0,
+    paceFactor,
+    chunkMs,
+    model: options.model ?? "gpt-realtime",
+    turnDetection: options.turnDetection === undefined ? "server_vad" : options.turnDetection,
+    vad,
+    reply: async (replyContext) => policy(replyContext),
+    speech: async (transcript) => speech(transcript),
+    transcribe:
+      transcriber === undefined
+        ? undefined
+        : typeof transcriber === "function"
+          ? transcriber
+          : (audio) => transcriber.transcribe(audio),
+    takeFault: () => faults.shift(),
+    log: (record) => {
+      (record.direction === "sent" ? sent : received).push(record);
+      notify();
+    },
+    nextId: (prefix) => `${prefix}_fake${String(++idCounter).padStart(6, "0")}`,
+    turns,
+    responses,
+    cancels,
+    truncates,
+    countResponseCreate: () => {
+      responseCreateCount++;
+    },
+  };
+
+  const wss = new WebSocketServer({
+    host: "127.0.0.1",
+    port: 0,
+    path,
+    // Browsers pass the key as a subprotocol; answer with the plain one so the handshake succeeds.
+    handleProtocols: (protocols) => (protocols.has("realtime") ? "realtime" : ([...protocols][0] ?? false)),
+  });
+  await new Promise<void>((resolve, reject) => {
+    wss.once("listening", resolve);
+    wss.once("error", reject);
+  });
+  const port = (wss.address() as AddressInfo).port;
+
+  wss.on("connection", (socket, request) => {
+    const id = connections.length;
+    const { headers, authorized } = redactHeaders(request);
+    const requestUrl = new URL(request.url ?? path, "http://127.0.0.1");
+    const record: RealtimeConnectionRecord = {
+      id,
+      url: redactUrl(request.url ?? path),
+      headers,
+      authorized,
+      openedAtMs: clock(),
+    };
+    connections.push(record);
+    const connection = new RealtimeConnection(
+      id,
+      socket,
+      context,
+      requestUrl.searchParams.get("model") ?? context.model,
+    );
+    socket.on("message", (data, isBinary) => {
+      if (isBinary) connection.handleBinary();
+      else connection.handleFrame(data.toString());
+    });
+    liveConnections.add(connection);
+    socket.on("close", () => {
+      record.closedAtMs ??= clock();
+      liveConnections.delete(connection);
+      connection.handleClose();
+      notify();
+    });
+    socket.on("error", () => {
+      // A client vanishing mid-frame is part of what this server is for; the close handler cleans up.
+    });
+  });
+
+  let closing: Promise<void> | undefined;
+
+  const waitFor = <T>(
+    predicate: () => T | undefined | null | false,
+    waitOptions: RealtimeWaitOptions = {},
+  ): Promise<T> => {
+    const timeoutMs = waitOptions.timeoutMs ?? 5000;
+    return new Promise<T>((resolve, reject) => {
+      const check = (): boolean => {
+        const value = predicate();
+        if (value === undefined || value === null || value === false) return false;
+        finish();
+        resolve(value);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`The fake realtime server's waitFor() gave up after ${timeoutMs} ms.`));
+      }, timeoutMs);
+      timer.unref?.();
+      const finish = (): void => {
+        clearTimeout(timer);
+        listeners.delete(listener);
+      };
+      const listener = (): void => {
+        check();
+      };
+      listeners.add(listener);
+      check();
+    });
+  };
+
+  return {
+    url: `ws://127.0.0.1:${port}${path}`,
+    port,
+    received,
+    sent,
+    turns,
+    responses,
+    cancels,
+    truncates,
+    connections,
+    get responseCreateCount() {
+      return responseCreateCount;
+    },
+    get commitCount() {
+      return turns.length;
+    },
+    setReply(reply) {
+      policy = toPolicy(reply);
+    },
+    injectFault(fault) {
+      faults.push(fault);
+    },
+    waitFor,
+    waitForFrame(type, frameOptions = {}) {
+      const frames = frameOptions.direction === "received" ? received : sent;
+      const count = frameOptions.count ?? 1;
+      return waitFor(() => frames.filter((frame) => frame.type === type)[count - 1], frameOptions).catch(
+        (error: unknown) => {
+          throw new Error(
+            `No ${count === 1 ? "" : `#${count} `}'${type}' frame was ${frameOptions.direction ?? "sent"} within ${frameOptions.timeoutMs ?? 5000} ms.`,
+            { cause: error },
+          );
+        },
+      );
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        // Stop reply timers now rather than when each socket's close event comes round.
+        for (const connection of liveConnections) connection.handleClose();
+        liveConnections.clear();
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      });
+      return closing;
+    },
+  };
+}
