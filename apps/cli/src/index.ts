@@ -1,1 +1,2 @@
-export {};
+export type { CliIO } from "./cli-io";
+export { main } from "./main";

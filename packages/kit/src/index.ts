@@ -1,1 +1,50 @@
-export {};
+import { scenario } from "./scenario";
+
+export { run, ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
+export { type JudgeAgent, type JudgeAgentOptions, judgeAgent } from "@scenario/judge";
+export { agent, fail, judge, message, proceed, succeed, user } from "@scenario/script";
+export type {
+  AgentConnectContext,
+  AgentInput,
+  AgentReturn,
+  AgentReturn as AgentReturnTypes,
+  CriterionVerdict,
+  JudgeResult,
+  JudgmentRequest,
+  ModelMessage,
+  ScenarioConfig,
+  ScenarioEvent,
+  ScenarioExecutionLike,
+  ScenarioExecutionStateLike,
+  ScenarioReporter,
+  ScenarioResult,
+  ScenarioRunStatus,
+  ScenarioUsage,
+  ScriptStep,
+} from "@scenario/spec";
+export { AgentRole, ConfigurationError, ScenarioError } from "@scenario/spec";
+export {
+  type UserSimulatorAgent,
+  type UserSimulatorAgentOptions,
+  userSimulatorAgent,
+} from "@scenario/user-simulator";
+export { AgentAdapter, JudgeAgentAdapter, UserSimulatorAgentAdapter } from "./agent-adapter";
+export { applyProjectConfig } from "./apply-project-config";
+export {
+  defineConfig,
+  type LangWatchSettings,
+  type ScenarioModel,
+  type ScenarioModelSettings,
+  type ScenarioProjectConfig,
+  type ScenarioTeardown,
+} from "./define-config";
+export {
+  type DefinedScenario,
+  defineScenario,
+  isScenarioDefinition,
+  type ScenarioDefinition,
+} from "./define-scenario";
+export { createScenarioExecution, type RunScenarioOptions, runScenario } from "./run-scenario";
+export { allAgentRoles, DEFAULT_MAX_TURNS, DEFAULT_VERBOSE, scenario } from "./scenario";
+
+export default scenario;

@@ -1,0 +1,235 @@
+import { CACHE_MODES, type CacheMode } from "@scenario/llm";
+import { isScenarioError } from "@scenario/spec";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type CliIO, processIO } from "./cli-io";
+import { initCommand } from "./init-command";
+import { mergeReportsCommand } from "./merge-reports-command";
+import { reportCommand } from "./report-command";
+import { DEFAULT_CONCURRENCY, EXIT_USAGE, runCommand } from "./run-command";
+import { parseShard } from "./select-scenarios";
+import { CLI_VERSION } from "./version";
+
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+      throw new InvalidArgumentError(`${flag} takes a whole number of at least 1, got "${value}".`);
+    }
+    return number;
+  };
+}
+
+function portNumber(value: string): number {
+  const number = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || number > 65_535) {
+    throw new InvalidArgumentError(
+      `--port takes a port from 0 to 65535 (0 picks a free one), got "${value}".`,
+    );
+  }
+  return number;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function shardOption(value: string) {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^Invalid --shard "[^"]*"\. /, ""));
+  }
+}
+
+const RUN_HELP_AFTER = `
+Examples:
+  $ scenario run                              run every *.scenario.ts of the project
+  $ scenario run scenarios/refunds            run the scenario files under a folder
+  $ scenario run --grep refund --list         show what would run, without running it
+  $ scenario run --repeat 5                   run each scenario 5 times; report pass^5 and flaky ones
+  $ scenario run --shard 2/4                  run the second quarter of the suite (CI)
+  $ scenario run --reporter console --reporter junit
+
+Exit codes: 0 all passed, 1 a run failed or errored, 2 usage or config error, 130 interrupted.
+Ctrl-C cancels the running scenarios and still writes every report; press it twice to exit at once.`;
+
+/**
+ * Builds the `scenario` command line. Each action stores its exit code in `result.exitCode`.
+ */
+function createProgram(io: CliIO, result: { exitCode: number }): Command {
+  const program = new Command()
+    .name("scenario")
+    .description(
+      "Test AI agents by simulation: run scenario files (*.scenario.ts) concurrently, judge them, and report.",
+    )
+    .version(CLI_VERSION, "-v, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride()
+    .addHelpText(
+      "after",
+      "\n`scenario [paths...]` is short for `scenario run [paths...]`. Run `scenario <command> --help` for a command's options.",
+    );
+
+  program
+    .command("run")
+    .description("discover scenario files and run their scenarios (the default command)")
+    .argument(
+      "[paths...]",
+      "scenario files, folders or globs (default: the config's testMatch, **/*.scenario.{ts,mts,js,mjs})",
+    )
+    .option(
+      "-c, --config <file>",
+      "config file (default: scenario.config.{ts,mts,js,mjs} in the working directory)",
+    )
+    .option(
+      "-g, --grep <pattern>",
+      "only scenarios whose name, id or set matches (case-insensitive regex, or substring)",
+    )
+    .option(
+      "-j, --concurrency <n>",
+      `scenarios running at once, across all files (default: the config's, else ${DEFAULT_CONCURRENCY})`,
+      positiveInteger("--concurrency"),
+    )
+    .option(
+      "--repeat <n>",
+      "run each scenario n times; reports pass^n and marks flaky scenarios",
+      positiveInteger("--repeat"),
+    )
+    .option(
+      "--shard <i/n>",
+      "run only shard i of n (a stable split: all shards together are the whole suite)",
+      shardOption,
+    )
+    .option(
+      "-r, --reporter <name>",
+      "a reporter (console, jsonl, junit, html, http) or a module path; repeat for several (default: the config's, else console, jsonl, junit, html)",
+      collect,
+    )
+    .option(
+      "-o, --output-dir <dir>",
+      "folder for the file reports (default: the config's, else scenario-reports)",
+    )
+    .option(
+      "--max-turns <n>",
+      "turn limit for every scenario, overriding theirs",
+      positiveInteger("--max-turns"),
+    )
+    .addOption(
+      new Option(
+        "--cache <mode>",
+        "record/replay cache of model calls (default: the config's, else off)",
+      ).choices(CACHE_MODES),
+    )
+    .option("--bail", "stop at the first scenario that does not pass (running ones are cancelled)")
+    .option("--list", "list the scenarios that would run, and run nothing (no model calls)")
+    .option("--json", "with --list, print the list as JSON")
+    .addHelpText("after", RUN_HELP_AFTER)
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      result.exitCode = await runCommand(
+        {
+          paths,
+          config: flags.config as string | undefined,
+          grep: flags.grep as string | undefined,
+          concurrency: flags.concurrency as number | undefined,
+          repeat: flags.repeat as number | undefined,
+          shard: flags.shard as ReturnType<typeof parseShard> | undefined,
+          reporters: flags.reporter as string[] | undefined,
+          outputDir: flags.outputDir as string | undefined,
+          maxTurns: flags.maxTurns as number | undefined,
+          cache: flags.cache as CacheMode | undefined,
+          bail: flags.bail === true,
+          list: flags.list === true,
+          json: flags.json === true,
+        },
+        io,
+      );
+    });
+
+  program
+    .command("merge-reports")
+    .description("merge the events.jsonl of several runs (CI shards) into one set of reports")
+    .argument(
+      "<dirs...>",
+      "report folders (or events.jsonl files) written by `scenario run` with the jsonl reporter",
+    )
+    .option("-o, --output-dir <dir>", "folder for the merged reports", "scenario-reports")
+    .option(
+      "-r, --reporter <name>",
+      "a reporter for the merged events; repeat for several (default: console, jsonl, junit, html)",
+      collect,
+    )
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 every merged run passed, 1 some run failed, errored or was cancelled, 2 unreadable input.",
+    )
+    .action(async (dirs: string[], flags: { outputDir: string; reporter?: string[] }) => {
+      result.exitCode = await mergeReportsCommand(
+        { inputs: dirs, outputDir: flags.outputDir, reporters: flags.reporter },
+        io,
+      );
+    });
+
+  program
+    .command("report")
+    .description("serve the HTML report on 127.0.0.1 and print its URL (Ctrl-C stops the server)")
+    .argument("[dir]", "the report folder", "scenario-reports")
+    .option("-p, --port <port>", "port to listen on (0 picks a free one)", portNumber, 0)
+    .action(async (dir: string, flags: { port: number }) => {
+      result.exitCode = await reportCommand({ dir, port: flags.port }, io);
+    });
+
+  program
+    .command("init")
+    .description(
+      "add scenario.config.ts, an example scenario and a package.json script to this project (never overwrites)",
+    )
+    .option("--dir <dir>", "folder for the example scenario", "scenarios")
+    .action(async (flags: { dir: string }) => {
+      result.exitCode = await initCommand({ scenariosDir: flags.dir }, io);
+    });
+
+  return program;
+}
+
+/**
+ * Runs the `scenario` command line with `argv` (as `process.argv`) and resolves with the exit
+ * code: 0 passed, 1 failed, 2 usage or configuration error, 130 interrupted.
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const result = { exitCode: 0 };
+  const program = createProgram(io, result);
+  const userArgs = argv.slice(2);
+  // `scenario` alone, or with only run flags, means `scenario run`.
+  const known = new Set(program.commands.flatMap((command) => [command.name(), ...command.aliases()]));
+  const first = userArgs[0];
+  const globalFlags = new Set(["-h", "--help", "-v", "--version", "help"]);
+  const args =
+    first === undefined || (!known.has(first) && !globalFlags.has(first)) ? ["run", ...userArgs] : userArgs;
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      ) {
+        return 0;
+      }
+      return EXIT_USAGE;
+    }
+    // Bad config, flags or reporter names are usage errors; a reporter failing mid-run never throws.
+    if (isScenarioError(error) && (error.code === "CONFIG_INVALID" || error.code === "REPORTER_FAILED")) {
+      io.stderr.write(`Error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`Error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,374 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { getBatchRunId, scenarioEvents$ } from "@scenario/core";
+import { createEventBus, DEFAULT_OUTPUT_DIR, resolveReporters } from "@scenario/events";
+import {
+  applyProjectConfig,
+  createScenarioExecution,
+  type LangWatchSettings,
+  type ScenarioTeardown,
+} from "@scenario/kit";
+import { CACHE_MODES, type CacheMode } from "@scenario/llm";
+import {
+  ConfigurationError,
+  type ReporterSpec,
+  type ScenarioEvent,
+  ScenarioEventType,
+  type ScenarioRunStatus,
+} from "@scenario/spec";
+import picocolors from "picocolors";
+import type { CliIO } from "./cli-io";
+import { discoverScenarioFiles } from "./discover-scenario-files";
+import { EXIT_INTERRUPTED, handleInterrupts } from "./interrupt-handler";
+import { loadProjectConfig } from "./load-project-config";
+import { type DiscoveredScenario, loadScenarios } from "./load-scenarios";
+import { createModuleLoader } from "./module-loader";
+import { htmlReportPath, withReportDefaults } from "./report-paths";
+import { runPool } from "./run-pool";
+import { createGrepMatcher, type Shard, selectShard, sortScenarios } from "./select-scenarios";
+
+/** Exit codes of `scenario run`. */
+export const EXIT_PASSED = 0;
+/** Some run failed, errored or was cancelled by `--bail`. */
+export const EXIT_FAILED = 1;
+/** A usage or configuration error. */
+export const EXIT_USAGE = 2;
+
+/** Scenarios at once when neither the flag nor the config says. */
+export const DEFAULT_CONCURRENCY = 4;
+/** The reports written when neither the flag nor the config names reporters. */
+export const DEFAULT_REPORTERS: ReporterSpec[] = ["console", "jsonl", "junit", "html"];
+
+// LangWatch users get their runs posted, as with @langwatch/scenario, once a key is configured.
+function defaultReporters(env: NodeJS.ProcessEnv, langwatch: LangWatchSettings | undefined): ReporterSpec[] {
+  return env.LANGWATCH_API_KEY || langwatch?.apiKey ? [...DEFAULT_REPORTERS, "http"] : DEFAULT_REPORTERS;
+}
+
+// How long in-flight runs get to wind down after Ctrl-C before the reports are flushed anyway.
+const CANCEL_GRACE_MS = 10_000;
+
+/** The flags of `scenario run`, parsed. */
+export interface RunCommandOptions {
+  /** Files, folders or globs; empty for the whole project. */
+  paths: string[];
+  /** An explicit config file. */
+  config?: string;
+  /** Keep scenarios whose name, id or set matches. */
+  grep?: string;
+  /** Scenarios at once. */
+  concurrency?: number;
+  /** Runs per scenario. @default 1 */
+  repeat?: number;
+  /** Run one part of the suite. */
+  shard?: Shard;
+  /** Reporters, replacing the config's. */
+  reporters?: string[];
+  /** Where file reporters write. */
+  outputDir?: string;
+  /** Overrides every scenario's `maxTurns`. */
+  maxTurns?: number;
+  /** The record/replay cache mode. */
+  cache?: CacheMode;
+  /** Stop at the first failure. */
+  bail?: boolean;
+  /** Print the selection and run nothing. */
+  list?: boolean;
+  /** With `list`: print JSON. */
+  json?: boolean;
+}
+
+interface RunOutcome {
+  scenario: DiscoveredScenario;
+  status: ScenarioRunStatus;
+}
+
+/**
+ * `scenario run`: loads the config, discovers and selects scenarios, runs them with a global
+ * concurrency limit, feeds every event to the reporters and returns the exit code (0 passed,
+ * 1 failed, 2 usage error, 130 interrupted). Configuration errors are thrown as
+ * `ConfigurationError` for the caller to print.
+ */
+export async function runCommand(options: RunCommandOptions, io: CliIO): Promise<number> {
+  const colors = picocolors.createColors(Boolean(io.stdout.isTTY) && !io.env.NO_COLOR);
+  const load = createModuleLoader();
+  const { config, rootDir } = await loadProjectConfig({ cwd: io.cwd, configPath: options.config, load });
+
+  const files = await discoverScenarioFiles({
+    cwd: io.cwd,
+    rootDir,
+    paths: options.paths,
+    testMatch: config.testMatch,
+    testIgnore: config.testIgnore,
+  });
+  if (files.length === 0) {
+    throw new ConfigurationError(
+      `No scenario files found under ${rootDir}. Create one named *.scenario.ts (see \`scenario init\`), ` +
+        "pass paths to `scenario run`, or set testMatch in scenario.config.ts.",
+    );
+  }
+  const discovered = await loadScenarios({ files, rootDir, load });
+  let selected = sortScenarios(discovered);
+  if (options.grep !== undefined) {
+    const matches = createGrepMatcher(options.grep);
+    selected = selected.filter(matches);
+    if (selected.length === 0) {
+      throw new ConfigurationError(
+        `No scenario matches --grep "${options.grep}" (searched names, ids and sets of ${discovered.length} ` +
+          `scenario${discovered.length === 1 ? "" : "s"} in ${files.length} file${files.length === 1 ? "" : "s"}). ` +
+          "Run `scenario run --list` to see them.",
+      );
+    }
+  }
+  if (options.shard) selected = selectShard(selected, options.shard);
+
+  const repeat = options.repeat ?? 1;
+  if (options.list) {
+    printList(selected, options, io, colors);
+    return EXIT_PASSED;
+  }
+  const shardLabel = options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : "";
+  if (selected.length === 0) {
+    io.stdout.write(`No scenarios to run${shardLabel}: this shard is empty.\n`);
+    return EXIT_PASSED;
+  }
+
+  const cacheMode = options.cache ?? config.cacheMode ?? cacheModeFromEnv(io.env) ?? "off";
+  applyProjectConfig({
+    ...config,
+    cacheMode,
+    cacheDir: resolve(rootDir, config.cacheDir ?? ".scenario/cache"),
+  });
+  const concurrency = options.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY;
+  const outputDir = options.outputDir
+    ? resolve(io.cwd, options.outputDir)
+    : resolve(rootDir, config.outputDir ?? DEFAULT_OUTPUT_DIR);
+  const fromFlags = options.reporters !== undefined && options.reporters.length > 0;
+  // Module paths are relative to where they were written: the shell's directory or the config's.
+  const reporterCwd = fromFlags ? io.cwd : rootDir;
+  const reporterSpecs = withReportDefaults(
+    fromFlags
+      ? (options.reporters as string[])
+      : (config.reporters ?? defaultReporters(io.env, config.langwatch)),
+    { outputDir, langwatch: config.langwatch },
+  );
+  const reporters = await resolveReporters(reporterSpecs, {
+    cwd: reporterCwd,
+    importModule: (url) => load(fileURLToPath(url)),
+  });
+
+  // Ctrl-C: stop starting scenarios, cancel the running ones, flush the reports, exit 130.
+  let interruptedBy: NodeJS.Signals | undefined;
+  const interrupts = handleInterrupts((signalName) => {
+    interruptedBy = signalName;
+    io.stderr.write(
+      `\n${colors.yellow("Interrupted")}: cancelling running scenarios and writing reports… (press Ctrl-C again to exit now)\n`,
+    );
+  });
+  const bail = new AbortController();
+  const stopSignal = AbortSignal.any([interrupts.signal, bail.signal]);
+
+  let teardown: ScenarioTeardown | undefined;
+  const bus = createEventBus({ source: scenarioEvents$, reporters, stderr: io.stderr });
+  try {
+    if (config.setup) teardown = (await config.setup()) ?? undefined;
+    const batchRunId = getBatchRunId();
+    await bus.startSuite({ batchRunId, plannedRuns: selected.length * repeat });
+
+    const outcomes: RunOutcome[] = [];
+    const tasks = selected.flatMap((scenario) =>
+      Array.from({ length: repeat }, () => async () => {
+        const status = await runOne(scenario, {
+          signal: stopSignal,
+          maxTurns: options.maxTurns ?? scenario.definition.maxTurns ?? config.maxTurns,
+          cacheKey: cacheMode === "off" ? undefined : (scenario.definition.cacheKey ?? scenario.id),
+          publish: (event) => bus.publish(event),
+          batchRunId,
+        });
+        outcomes.push({ scenario, status });
+        if (options.bail && status !== "SUCCESS" && !bail.signal.aborted) {
+          bail.abort();
+          io.stderr.write(`${colors.red("--bail")}: "${scenario.name}" did not pass; stopping the suite.\n`);
+        }
+      }),
+    );
+    const pool = runPool(tasks, { concurrency, signal: stopSignal });
+    await Promise.race([pool, afterAbort(interrupts.signal, CANCEL_GRACE_MS)]);
+
+    await bus.endSuite();
+    await bus.close();
+
+    if (repeat > 1) printRepeatSummary(outcomes, repeat, io, colors);
+    const htmlReport = htmlReportPath(reporterSpecs, reporterCwd);
+    if (htmlReport && existsSync(htmlReport)) {
+      const relativeDir = relative(io.cwd, dirname(htmlReport)) || ".";
+      const servedDir = relativeDir.startsWith("..") ? dirname(htmlReport) : relativeDir;
+      io.stdout.write(`HTML report: ${htmlReport}  (serve it: scenario report ${servedDir})\n`);
+    }
+    const notStarted = selected.length * repeat - outcomes.length;
+    if (notStarted > 0 && !interruptedBy) {
+      io.stdout.write(`${notStarted} run${notStarted === 1 ? "" : "s"} not started (--bail).\n`);
+    }
+    if (interruptedBy) {
+      io.stderr.write(
+        `Interrupted: ${outcomes.length} run${outcomes.length === 1 ? "" : "s"} reported, ${notStarted} not started.\n`,
+      );
+      return EXIT_INTERRUPTED;
+    }
+    return outcomes.every((outcome) => outcome.status === "SUCCESS") ? EXIT_PASSED : EXIT_FAILED;
+  } finally {
+    interrupts.dispose();
+    if (teardown) await teardown();
+  }
+}
+
+/** Runs one scenario and resolves with its status; it never rejects. */
+async function runOne(
+  scenario: DiscoveredScenario,
+  options: {
+    signal: AbortSignal;
+    maxTurns: number | undefined;
+    cacheKey: string | undefined;
+    publish: (event: ScenarioEvent) => void;
+    batchRunId: string;
+  },
+): Promise<ScenarioRunStatus> {
+  // One signal per run, so listeners added during a run are dropped with it instead of piling up
+  // on the suite-wide signal.
+  const runController = new AbortController();
+  const cancel = () => runController.abort();
+  if (options.signal.aborted) cancel();
+  else options.signal.addEventListener("abort", cancel, { once: true });
+  try {
+    let execution: Awaited<ReturnType<typeof createScenarioExecution>>;
+    try {
+      execution = await createScenarioExecution(
+        { ...scenario.definition, id: scenario.id },
+        { signal: runController.signal, maxTurns: options.maxTurns, cacheKey: options.cacheKey },
+      );
+    } catch (error) {
+      publishUnstartedRun(scenario, error, options);
+      return "ERROR";
+    }
+    try {
+      return (await execution.execute()).status;
+    } catch {
+      // Core has already reported the run as errored (the failed step or agent, with its message).
+      return "ERROR";
+    }
+  } finally {
+    options.signal.removeEventListener("abort", cancel);
+  }
+}
+
+// A run that failed before core could start it (its agents() factory threw, its config is invalid)
+// still appears in every report, as an errored run.
+function publishUnstartedRun(
+  scenario: DiscoveredScenario,
+  error: unknown,
+  options: { publish: (event: ScenarioEvent) => void; batchRunId: string },
+): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const base = {
+    batchRunId: options.batchRunId,
+    scenarioRunId: `scenariorun-${randomUUID()}`,
+    scenarioId: scenario.id,
+    scenarioSetId: scenario.setId,
+  };
+  options.publish({
+    ...base,
+    type: ScenarioEventType.RUN_STARTED,
+    timestamp: Date.now(),
+    metadata: { name: scenario.name, description: scenario.definition.description },
+  });
+  options.publish({
+    ...base,
+    type: ScenarioEventType.RUN_FINISHED,
+    timestamp: Date.now(),
+    name: scenario.name,
+    status: "ERROR",
+    results: { verdict: "failure", reasoning: message, error: message, metCriteria: [], unmetCriteria: [] },
+  });
+}
+
+function afterAbort(signal: AbortSignal, graceMs: number): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const start = () => setTimeout(resolvePromise, graceMs).unref();
+    if (signal.aborted) start();
+    else signal.addEventListener("abort", start, { once: true });
+  });
+}
+
+function cacheModeFromEnv(env: NodeJS.ProcessEnv): CacheMode | undefined {
+  const mode = env.SCENARIO_CACHE_MODE?.trim();
+  if (!mode) return undefined;
+  if (!(CACHE_MODES as readonly string[]).includes(mode)) {
+    throw new ConfigurationError(
+      `SCENARIO_CACHE_MODE is "${mode}". Set it to one of ${CACHE_MODES.join(", ")}, or unset it.`,
+    );
+  }
+  return mode as CacheMode;
+}
+
+function printList(
+  scenarios: readonly DiscoveredScenario[],
+  options: RunCommandOptions,
+  io: CliIO,
+  colors: ReturnType<typeof picocolors.createColors>,
+): void {
+  if (options.json) {
+    const rows = scenarios.map(({ file, id, name, setId }) => ({ file, id, name, setId }));
+    io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  let currentFile: string | undefined;
+  for (const scenario of scenarios) {
+    if (scenario.file !== currentFile) {
+      currentFile = scenario.file;
+      io.stdout.write(`${colors.bold(scenario.file)}\n`);
+    }
+    const set = scenario.setId === "default" ? "" : colors.dim(` [${scenario.setId}]`);
+    io.stdout.write(`  ${scenario.name} ${colors.dim(`(${scenario.id})`)}${set}\n`);
+  }
+  const fileCount = new Set(scenarios.map((scenario) => scenario.file)).size;
+  const repeat = options.repeat ?? 1;
+  const shard = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : "";
+  const runs = repeat > 1 ? `, ${scenarios.length * repeat} runs with --repeat ${repeat}` : "";
+  io.stdout.write(
+    `${scenarios.length} scenario${scenarios.length === 1 ? "" : "s"} in ${fileCount} file${fileCount === 1 ? "" : "s"}${runs}${shard}\n`,
+  );
+}
+
+/**
+ * With `--repeat k`: how many repeats of each scenario passed, which are flaky (some passed,
+ * some not) and pass^k, the share of scenarios that passed every one of their k runs.
+ */
+function printRepeatSummary(
+  outcomes: readonly RunOutcome[],
+  repeat: number,
+  io: CliIO,
+  colors: ReturnType<typeof picocolors.createColors>,
+): void {
+  const byScenario = new Map<string, { name: string; passed: number; total: number }>();
+  for (const { scenario, status } of outcomes) {
+    const entry = byScenario.get(scenario.id) ?? { name: scenario.name, passed: 0, total: 0 };
+    entry.total += 1;
+    if (status === "SUCCESS") entry.passed += 1;
+    byScenario.set(scenario.id, entry);
+  }
+  io.stdout.write(`\n${colors.bold(`Repeats (${repeat} per scenario)`)}\n`);
+  let allPassed = 0;
+  for (const [id, entry] of byScenario) {
+    const complete = entry.total === repeat;
+    const everyPassed = complete && entry.passed === entry.total;
+    if (everyPassed) allPassed += 1;
+    const flaky = entry.passed > 0 && entry.passed < entry.total;
+    const mark = everyPassed ? colors.green("✓") : flaky ? colors.yellow("~") : colors.red("✗");
+    const label = flaky ? ` ${colors.yellow("FLAKY")}` : "";
+    io.stdout.write(
+      `  ${mark} ${entry.name} ${colors.dim(`(${id})`)}: ${entry.passed}/${entry.total} passed${label}\n`,
+    );
+  }
+  io.stdout.write(`pass^${repeat}: ${allPassed}/${byScenario.size} scenarios passed all ${repeat} runs\n`);
+}

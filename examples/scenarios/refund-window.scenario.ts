@@ -1,0 +1,31 @@
+import { agent, defineScenario, judge, judgeAgent, user } from "@scenario/kit";
+import { SupportAgentAdapter } from "../support/support-agent-adapter";
+
+// An inline checkpoint: judge({ criteria }) in the middle of the script checks the first answer and
+// lets the conversation go on when it passes; the final judge() checks the judge's own criteria.
+export default defineScenario({
+  name: "declines a refund outside the window",
+  description: "A customer wants a refund for an espresso machine (order 3001) delivered 45 days ago.",
+  setId: "support",
+  agents: () => [
+    new SupportAgentAdapter(),
+    judgeAgent({ criteria: ["The agent stays polite and offers further help"] }),
+  ],
+  script: [
+    user("I'd like a refund for my espresso machine, order 3001. It stopped heating."),
+    agent(),
+    judge({
+      criteria: [
+        "The agent looked up order 3001",
+        "The agent explains that the order is outside the 30-day refund window",
+      ],
+    }),
+    (state) => {
+      const refunds = (state.config.agents[0] as SupportAgentAdapter).backend.refunds;
+      if (refunds.length > 0) throw new Error(`no refund may be issued, but ${refunds.length} was`);
+    },
+    user("Okay, thanks anyway."),
+    agent(),
+    judge(),
+  ],
+});

@@ -1,0 +1,51 @@
+import { generateText, type LanguageModel, type ModelMessage, stepCountIs, tool } from "ai";
+import { z } from "zod";
+import { type OrderBackend, REFUND_WINDOW_DAYS } from "./order-backend";
+
+/** The agent's instructions: the shop's refund policy and how to use the tools. */
+export const SUPPORT_INSTRUCTIONS = `You are the customer-support assistant of an online shop.
+- Always look up an order with lookupOrder before saying anything about it.
+- Refunds: only delivered orders, at most ${REFUND_WINDOW_DAYS} days after delivery. When a customer asks for a refund of an eligible order, issue it with issueRefund and tell them the amount.
+- An order still on its way cannot be refunded yet: say where it is and when it should arrive.
+- Outside the ${REFUND_WINDOW_DAYS}-day window, explain the policy politely and offer the warranty team.
+- Be brief and friendly. Never ask for information the customer already gave.`;
+
+/** The result of one agent turn: the messages to append (assistant text, tool calls and results). */
+export interface SupportReply {
+  messages: ModelMessage[];
+  usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
+}
+
+/** A customer-support agent with two tools over the order backend, built with the AI SDK. */
+export function createSupportAgent(options: { model: LanguageModel; backend: OrderBackend }) {
+  const tools = {
+    lookupOrder: tool({
+      description: "Look up an order by its number: item, amount, status, delivery.",
+      inputSchema: z.object({ orderId: z.string().describe("The order number, e.g. 1042") }),
+      execute: async ({ orderId }) => options.backend.lookupOrder(orderId),
+    }),
+    issueRefund: tool({
+      description: "Refund a delivered order in full.",
+      inputSchema: z.object({
+        orderId: z.string().describe("The order number"),
+        reason: z.string().describe("Why the customer wants a refund"),
+      }),
+      execute: async ({ orderId, reason }) => options.backend.issueRefund(orderId, reason),
+    }),
+  };
+
+  return {
+    /** Answers the conversation so far; tool calls run against the backend within the turn. */
+    async reply(messages: ModelMessage[], abortSignal?: AbortSignal): Promise<SupportReply> {
+      const result = await generateText({
+        model: options.model,
+        system: SUPPORT_INSTRUCTIONS,
+        messages,
+        tools,
+        stopWhen: stepCountIs(5),
+        abortSignal,
+      });
+      return { messages: result.response.messages, usage: result.totalUsage };
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// The demo scenarios inside vitest: the same definitions `scenario run` uses, run with
+// runScenario(). They run against the offline model here, so the test is deterministic and free.
+import { runScenario } from "@scenario/kit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type OfflineModel, startOfflineModel } from "../offline/offline-model";
+import delayedOrder from "../scenarios/delayed-order.scenario";
+import httpAgent from "../scenarios/http-agent.scenario";
+import refund from "../scenarios/refund.scenario";
+import refundWindow from "../scenarios/refund-window.scenario";
+
+let offline: OfflineModel;
+
+beforeAll(async () => {
+  offline = await startOfflineModel();
+});
+
+afterAll(async () => {
+  await offline.close();
+});
+
+describe("the support agent", () => {
+  it("refunds a broken item", async () => {
+    const result = await runScenario(refund);
+    expect(result.success).toBe(true);
+    expect(result.metCriteria).toEqual([
+      "The agent refunds order 1042",
+      "The agent tells the customer how much was refunded",
+    ]);
+  });
+
+  it.each([
+    ["handles a delayed order", delayedOrder],
+    ["declines a refund outside the window", refundWindow],
+    ["answers over HTTP", httpAgent],
+  ])("%s", async (_name, definition) => {
+    const result = await runScenario(definition);
+    expect(result.unmetCriteria).toEqual([]);
+    expect(result.success).toBe(true);
+  });
+});

@@ -1,0 +1,64 @@
+import { ScenarioExecution } from "@scenario/core";
+import type { ScenarioConfig, ScenarioResult } from "@scenario/spec";
+import type { ScenarioDefinition } from "./define-scenario";
+
+/** Per-run settings that the caller (the CLI, a test) lays over a scenario definition. */
+export interface RunScenarioOptions {
+  /** Cancels the run: it ends with status CANCELLED. */
+  signal?: AbortSignal;
+  /** Overrides the definition's `maxTurns`. */
+  maxTurns?: number;
+  /** Overrides the definition's `cacheKey` (enables the record/replay cache for this run). */
+  cacheKey?: string;
+  /** Overrides the definition's `verbose`. */
+  verbose?: boolean;
+  /** Merged over the definition's `metadata`. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Runs one scenario declared with `defineScenario()`: creates fresh agents and script steps, and
+ * runs them as `run()` does (rejecting when a step throws or an agent fails). Use it to run
+ * scenario-file definitions inside a test framework too:
+ * `expect((await runScenario(refundScenario)).success).toBe(true)`.
+ */
+export async function runScenario(
+  definition: ScenarioDefinition,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioResult> {
+  return (await createScenarioExecution(definition, options)).execute();
+}
+
+/**
+ * Prepares one run of a scenario definition without starting it: creates fresh agents and script
+ * steps and validates the configuration. Throws (before any event is emitted) when the `agents()`
+ * factory throws or the configuration is invalid; `execute()` then runs it.
+ */
+export async function createScenarioExecution(
+  definition: ScenarioDefinition,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioExecution> {
+  const agents = await definition.agents();
+  const script = typeof definition.script === "function" ? definition.script() : definition.script;
+  const metadata =
+    definition.metadata || options.metadata ? { ...definition.metadata, ...options.metadata } : undefined;
+  const config: ScenarioConfig = dropUndefined({
+    name: definition.name,
+    description: definition.description,
+    agents,
+    script,
+    id: definition.id,
+    setId: definition.setId,
+    maxTurns: options.maxTurns ?? definition.maxTurns,
+    verbose: options.verbose ?? definition.verbose,
+    cacheKey: options.cacheKey ?? definition.cacheKey,
+    metadata,
+    signal: options.signal,
+  });
+  return new ScenarioExecution(config);
+}
+
+// Keys set to undefined would hide core's defaults behind an explicit `undefined`.
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
