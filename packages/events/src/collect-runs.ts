@@ -46,7 +46,7 @@ export interface ReportRun {
   usage?: ScenarioUsage;
   /** The conversation: the messages of the last snapshot. */
   messages: SnapshotMessage[];
-  /** The turn of the last snapshot. */
+  /** How many turns the run took: the last snapshot's turn, counted from 1. */
   turns?: number;
 }
 
@@ -80,7 +80,7 @@ export class RunCollector {
       }
       case ScenarioEventType.MESSAGE_SNAPSHOT:
         run.messages = event.messages;
-        if (event.turn !== undefined) run.turns = event.turn;
+        if (event.turn !== undefined) run.turns = event.turn + 1;
         break;
       case ScenarioEventType.RUN_FINISHED:
         run.status = event.status;

@@ -113,7 +113,8 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
     frame = (frame + 1) % SPINNER_FRAMES.length;
     const spinner = colors.cyan(SPINNER_FRAMES[frame] ?? "-");
     const lines = [...activeRuns.values()].map((run) => {
-      const turn = run.turn !== undefined ? ` · turn ${run.turn}` : "";
+      // Events count turns from 0; people count them from 1.
+      const turn = run.turn !== undefined ? ` · turn ${run.turn + 1}` : "";
       const elapsed = formatDuration(now() - run.startedAt);
       return `${spinner} ${clean(run.name)} ${colors.dim(`(${clean(run.setId)})${turn} · ${elapsed}`)}`;
     });
@@ -137,8 +138,8 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
     const name = clean(event.name ?? run?.name ?? event.scenarioId);
     const label = statusLabel(event.status, colors);
     const details = [event.scenarioSetId];
-    const turn = run?.turn;
-    if (turn !== undefined) details.push(`${turn} turn${turn === 1 ? "" : "s"}`);
+    const turns = run?.turn === undefined ? undefined : run.turn + 1;
+    if (turns !== undefined) details.push(`${turns} turn${turns === 1 ? "" : "s"}`);
     if (event.totalTimeMs !== undefined) details.push(formatDuration(event.totalTimeMs));
     if (event.usage !== undefined && event.usage.totalTokens > 0) {
       details.push(`${formatCount(event.usage.totalTokens)} tokens`);

@@ -55,7 +55,7 @@ export function fakeRunEvents(options: FakeRunOptions): ScenarioEvent[] {
     type: "SCENARIO_MESSAGE_SNAPSHOT",
     timestamp: startedAt + index + 1,
     messages: messages.slice(0, index + 1),
-    turn: Math.floor(index / 2) + 1,
+    turn: Math.floor(index / 2),
   }));
   const passed = status === "SUCCESS";
   const finished: ScenarioRunFinishedEvent = {

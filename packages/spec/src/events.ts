@@ -63,7 +63,7 @@ export interface ScenarioMessageSnapshotEvent extends ScenarioEventBase {
   type: typeof ScenarioEventType.MESSAGE_SNAPSHOT;
   /** Every message so far, in order. */
   messages: SnapshotMessage[];
-  /** The turn the run is in. */
+  /** The turn the run is in, counted from 0 like `ScenarioExecutionStateLike.currentTurn`. */
   turn?: number;
 }
 
