@@ -65,6 +65,15 @@ const allowedWorkspaceDependencies: Record<string, string[]> = {
   "@scenario/voice": ["@scenario/spec"],
   "@scenario/voice-openai-realtime": ["@scenario/spec", "@scenario/voice"],
   "@scenario/testing": ["@scenario/spec", "@scenario/voice"],
+  "@scenario/kit": [
+    "@scenario/spec",
+    "@scenario/core",
+    "@scenario/script",
+    "@scenario/judge",
+    "@scenario/user-simulator",
+    "@scenario/llm",
+    "@scenario/events",
+  ],
 };
 
 describe("package boundaries", () => {

@@ -68,7 +68,8 @@ const AGENT_LINE = /^Agent: /m;
 
 function defaultDecide(context: FakeJudgeContext): FakeJudgeDecision {
   const agentReplied = context.messages.some(
-    (message) => message.role === "assistant" || (message.role === "user" && AGENT_LINE.test(message.content)),
+    (message) =>
+      message.role === "assistant" || (message.role === "user" && AGENT_LINE.test(message.content)),
   );
   return agentReplied ? {} : "continue";
 }
