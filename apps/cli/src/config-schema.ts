@@ -1,28 +1,13 @@
+import { isScenarioReporter } from "@scenario/events";
 import type { ScenarioModel, ScenarioProjectConfig } from "@scenario/kit";
 import { CACHE_MODES, type CacheMode } from "@scenario/llm";
 import { z } from "zod";
-
-const REPORTER_HOOKS = [
-  "onSuiteStart",
-  "onEvent",
-  "onRunStart",
-  "onMessage",
-  "onRunEnd",
-  "onSuiteEnd",
-  "flush",
-];
 
 function isLanguageModel(value: unknown): value is ScenarioModel {
   if (typeof value === "string") return value.trim().length > 0;
   if (typeof value !== "object" || value === null) return false;
   const model = value as Record<string, unknown>;
   return typeof model.specificationVersion === "string" && typeof model.doGenerate === "function";
-}
-
-function isReporterInstance(value: unknown): boolean {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const reporter = value as Record<string, unknown>;
-  return REPORTER_HOOKS.some((hook) => typeof reporter[hook] === "function");
 }
 
 const modelSchema = z.custom<ScenarioModel>(isLanguageModel, {
@@ -45,7 +30,7 @@ const reporterSchema = z.union(
   [
     nonEmptyString,
     z.tuple([nonEmptyString, z.record(z.string(), z.unknown())]),
-    z.custom<object>(isReporterInstance),
+    z.custom<object>(isScenarioReporter),
   ],
   {
     error:

@@ -1,4 +1,5 @@
 import { relative, sep } from "node:path";
+import { scenarioIdOf } from "@scenario/core";
 import { type DefinedScenario, isScenarioDefinition } from "@scenario/kit";
 import { ConfigurationError } from "@scenario/spec";
 import type { ModuleLoader } from "./module-loader";
@@ -10,18 +11,6 @@ export interface DiscoveredScenario extends SelectableScenario {
   absoluteFile: string;
   /** The definition as exported. */
   definition: DefinedScenario;
-}
-
-/** The id core gives a scenario without one: a slug of its name (the same rule as core's). */
-export function scenarioIdOf(definition: { id?: string; name: string }): string {
-  if (definition.id) return definition.id;
-  const slug = definition.name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return slug || "scenario";
 }
 
 function definitionsIn(module: Record<string, unknown>): DefinedScenario[] {

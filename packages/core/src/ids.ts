@@ -28,8 +28,16 @@ export function createMessageId(): string {
   return `msg-${randomUUID()}`;
 }
 
+/**
+ * The id of a scenario: its `id`, else a slug of its name. The CLI uses the same rule to list,
+ * filter and shard scenarios before running them.
+ */
+export function scenarioIdOf(scenario: { id?: string | undefined; name: string }): string {
+  return scenario.id || slugify(scenario.name);
+}
+
 /** A stable scenario id from its name: lower case, runs of other characters become one dash. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const slug = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

@@ -1,4 +1,4 @@
-export { getBatchRunId } from "./ids";
+export { getBatchRunId, scenarioIdOf } from "./ids";
 export { run } from "./run";
 export { scenarioEvents$ } from "./scenario-events";
 export { ScenarioExecution, type ScenarioExecutionOptions } from "./scenario-execution";

@@ -29,7 +29,7 @@ import { isModelMessage, normalizeAgentReturn } from "./agent-return";
 import { DebugPrompt } from "./debug-prompt";
 import { describeValue } from "./describe-value";
 import { GuardedObservable } from "./guarded-observable";
-import { createScenarioRunId, createThreadId, getBatchRunId, slugify } from "./ids";
+import { createScenarioRunId, createThreadId, getBatchRunId, scenarioIdOf } from "./ids";
 import { publishScenarioEvent } from "./scenario-events";
 import { controlOf, ScenarioExecutionState, type StateControl } from "./scenario-execution-state";
 import { toSnapshotMessages } from "./to-snapshot-messages";
@@ -129,7 +129,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     this.config = {
       ...config,
       maxTurns: config.maxTurns ?? DEFAULT_MAX_TURNS,
-      id: config.id ?? slugify(config.name),
+      id: scenarioIdOf(config),
       setId: config.setId ?? "default",
       threadId: config.threadId ?? createThreadId(),
     };

@@ -1,7 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import type { ScenarioEvent, ScenarioReporter } from "@scenario/spec";
-import { RunCollector } from "./collect-runs";
+import { resolve } from "node:path";
+import type { ScenarioReporter } from "@scenario/spec";
+import { fileReportReporter } from "./file-report-reporter";
 import { DEFAULT_OUTPUT_DIR } from "./jsonl-reporter";
 import { renderHtmlReport } from "./render-html-report";
 
@@ -24,30 +23,9 @@ export interface HtmlReporterOptions {
  */
 export function htmlReporter(options: HtmlReporterOptions = {}): ScenarioReporter {
   const cwd = options.cwd ?? process.cwd();
-  const path = resolve(cwd, options.path ?? `${options.outputDir ?? DEFAULT_OUTPUT_DIR}/index.html`);
-  const collector = new RunCollector();
-  let written = true;
-
-  const writeReport = () => {
-    if (written || collector.size === 0) return;
-    mkdirSync(dirname(path), { recursive: true });
-    const temporaryPath = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporaryPath, renderHtmlReport(collector.list(), { title: options.title }));
-    renameSync(temporaryPath, path);
-    written = true;
-  };
-
-  return {
+  return fileReportReporter({
     name: "html",
-    onEvent(event: ScenarioEvent) {
-      collector.add(event);
-      written = false;
-    },
-    onSuiteEnd() {
-      writeReport();
-    },
-    async flush() {
-      writeReport();
-    },
-  };
+    path: resolve(cwd, options.path ?? `${options.outputDir ?? DEFAULT_OUTPUT_DIR}/index.html`),
+    render: (runs) => renderHtmlReport(runs, { title: options.title }),
+  });
 }

@@ -31,6 +31,7 @@ export { type RenderHtmlReportOptions, renderHtmlReport } from "./render-html-re
 export {
   BUILT_IN_REPORTERS,
   type BuiltInReporterName,
+  isScenarioReporter,
   type ResolveReportersOptions,
   resolveReporters,
 } from "./resolve-reporters";

@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import type { ScenarioEvent, ScenarioReporter } from "@scenario/spec";
-import { criteriaOf, formatTranscript, type ReportRun, RunCollector } from "./collect-runs";
+import { resolve } from "node:path";
+import type { ScenarioReporter } from "@scenario/spec";
+import { criteriaOf, formatTranscript, type ReportRun } from "./collect-runs";
+import { fileReportReporter } from "./file-report-reporter";
 import { DEFAULT_OUTPUT_DIR } from "./jsonl-reporter";
 
 /** Options of `junitReporter()`. */
@@ -30,33 +30,11 @@ export interface RenderJunitReportOptions {
  */
 export function junitReporter(options: JunitReporterOptions = {}): ScenarioReporter {
   const cwd = options.cwd ?? process.cwd();
-  const path = resolve(cwd, options.path ?? `${options.outputDir ?? DEFAULT_OUTPUT_DIR}/junit.xml`);
-  const collector = new RunCollector();
-  let written = true;
-
-  const writeReport = () => {
-    if (written || collector.size === 0) return;
-    mkdirSync(dirname(path), { recursive: true });
-    // Write then rename, so a CI step never reads half a file.
-    const temporaryPath = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporaryPath, renderJunitReport(collector.list(), { suiteName: options.suiteName }));
-    renameSync(temporaryPath, path);
-    written = true;
-  };
-
-  return {
+  return fileReportReporter({
     name: "junit",
-    onEvent(event: ScenarioEvent) {
-      collector.add(event);
-      written = false;
-    },
-    onSuiteEnd() {
-      writeReport();
-    },
-    async flush() {
-      writeReport();
-    },
-  };
+    path: resolve(cwd, options.path ?? `${options.outputDir ?? DEFAULT_OUTPUT_DIR}/junit.xml`),
+    render: (runs) => renderJunitReport(runs, { suiteName: options.suiteName }),
+  });
 }
 
 /** Renders runs as a JUnit XML document. */

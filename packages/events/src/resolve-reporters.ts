@@ -48,6 +48,16 @@ const HOOKS = [
   "flush",
 ] as const;
 
+/** True for a reporter object: at least one hook, and every hook it has a function. */
+export function isScenarioReporter(value: unknown): value is ScenarioReporter {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const members = value as Record<string, unknown>;
+  return (
+    HOOKS.some((hook) => typeof members[hook] === "function") &&
+    HOOKS.every((hook) => members[hook] === undefined || typeof members[hook] === "function")
+  );
+}
+
 /**
  * Turns reporter specs into reporters. A spec is a built-in name (`"console"`, `"jsonl"`,
  * `"junit"`, `"html"`, `"http"`), `[name, options]`, a reporter object, or a module path or package
