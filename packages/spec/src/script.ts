@@ -90,4 +90,5 @@ export interface ScenarioExecutionLike {
 export type ScriptStep = (
   state: ScenarioExecutionStateLike,
   execution: ScenarioExecutionLike,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a step is any function, including one that returns nothing
 ) => void | ScenarioResult | null | Promise<void | ScenarioResult | null>;
