@@ -177,10 +177,14 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
   program
     .command("report")
     .description("serve the HTML report on 127.0.0.1 and print its URL (Ctrl-C stops the server)")
-    .argument("[dir]", "the report folder", "scenario-reports")
+    .argument("[dir]", "the report folder (default: the config's outputDir, else scenario-reports)")
     .option("-p, --port <port>", "port to listen on (0 picks a free one)", portNumber, 0)
-    .action(async (dir: string, flags: { port: number }) => {
-      result.exitCode = await reportCommand({ dir, port: flags.port }, io);
+    .option(
+      "-c, --config <file>",
+      "config file whose outputDir to serve (default: scenario.config.{ts,mts,js,mjs} in the working directory)",
+    )
+    .action(async (dir: string | undefined, flags: { port: number; config?: string }) => {
+      result.exitCode = await reportCommand({ dir, port: flags.port, config: flags.config }, io);
     });
 
   program

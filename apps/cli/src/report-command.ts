@@ -3,15 +3,20 @@ import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, relative, resolve, sep } from "node:path";
+import { DEFAULT_OUTPUT_DIR } from "@scenario/events";
 import { ConfigurationError } from "@scenario/spec";
 import type { CliIO } from "./cli-io";
+import { loadProjectConfig } from "./load-project-config";
+import { createModuleLoader } from "./module-loader";
 
 /** The flags of `scenario report`. */
 export interface ReportOptions {
-  /** The report folder. */
-  dir: string;
+  /** The report folder. @default the config's outputDir, else "scenario-reports" */
+  dir?: string | undefined;
   /** The port; 0 picks a free one. */
   port: number;
+  /** The config file whose outputDir is served when no folder is given. */
+  config?: string | undefined;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -55,7 +60,7 @@ export function createReportServer(root: string): Server {
  * Ctrl-C (or SIGTERM). Resolves with 0 once the server is closed.
  */
 export async function reportCommand(options: ReportOptions, io: CliIO): Promise<number> {
-  const root = resolve(io.cwd, options.dir);
+  const root = await reportFolder(options, io);
   if (!existsSync(resolve(root, "index.html"))) {
     throw new ConfigurationError(
       `No HTML report in ${relative(io.cwd, root) || root} (index.html is missing). Run \`scenario run\` with the html reporter first, or pass the report folder: scenario report <dir>.`,
@@ -87,4 +92,15 @@ export async function reportCommand(options: ReportOptions, io: CliIO): Promise<
     process.on("SIGTERM", stop);
   });
   return 0;
+}
+
+/** The folder to serve: the one given, else where `scenario run` writes with the same config. */
+async function reportFolder(options: ReportOptions, io: CliIO): Promise<string> {
+  if (options.dir !== undefined) return resolve(io.cwd, options.dir);
+  const { config, rootDir } = await loadProjectConfig({
+    cwd: io.cwd,
+    configPath: options.config,
+    load: createModuleLoader(),
+  });
+  return resolve(rootDir, config.outputDir ?? DEFAULT_OUTPUT_DIR);
 }

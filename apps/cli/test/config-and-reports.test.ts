@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { judgeBehaviour, scenarioBehaviour, startFakeOpenAIServer } from "@scenario/testing";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -122,6 +122,28 @@ describe("scenario report", () => {
       expect(await page.text()).toContain("billing: refund status");
       expect((await fetch(`${url}junit.xml`)).status).toBe(200);
       expect((await fetch(`${url}..%2f..%2fetc%2fpasswd`)).status).toBe(404);
+      server.child.kill("SIGINT");
+      expect((await server.done).code).toBe(0);
+    } finally {
+      work.remove();
+    }
+  });
+
+  it("without a folder, serves the config's outputDir", async () => {
+    const work = temporaryDirectory("scenario-report-config-");
+    try {
+      const file = join(work.path, "custom.config.mjs");
+      writeFileSync(file, 'export default { outputDir: "custom-reports" };\n');
+      mkdirSync(join(work.path, "custom-reports"));
+      writeFileSync(join(work.path, "custom-reports", "index.html"), "<p>the custom report</p>");
+      const server = startCli(["report", "--config", file], { cwd: basic });
+      let url: string | undefined;
+      for (let attempt = 0; attempt < 200 && !url; attempt++) {
+        url = /http:\/\/127\.0\.0\.1:\d+\//.exec(server.stdout())?.[0];
+        if (!url) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(url, server.stdout()).toBeDefined();
+      expect(await (await fetch(url as string)).text()).toBe("<p>the custom report</p>");
       server.child.kill("SIGINT");
       expect((await server.done).code).toBe(0);
     } finally {
