@@ -50,6 +50,14 @@ function importedPackages(file: string): string[] {
 
 const packages = workspacePackages();
 
+/** Each runtime source file of a package with the packages it imports, read once for both checks. */
+const importsOf = new Map(
+  packages.map((info) => [
+    info.name,
+    sourceFiles(join(info.dir, "src")).map((file) => ({ file, imported: importedPackages(file) })),
+  ]),
+);
+
 /**
  * The architecture's dependency directions: which workspace packages each package's runtime code
  * may use. Anything else (core importing the judge, an adapter importing core) is a violation.
@@ -91,8 +99,8 @@ describe("package boundaries", () => {
         name.startsWith("@scenario/"),
       );
       expect(declared.filter((name) => !allowed.includes(name))).toEqual([]);
-      const violations = sourceFiles(join(info.dir, "src")).flatMap((file) =>
-        importedPackages(file)
+      const violations = (importsOf.get(info.name) ?? []).flatMap(({ file, imported }) =>
+        imported
           .filter((name) => name.startsWith("@scenario/") && name !== info.name && !allowed.includes(name))
           .map((name) => `${relative(root, file)} imports ${name}`),
       );
@@ -105,8 +113,8 @@ describe("package boundaries", () => {
         ...Object.keys(manifest.dependencies ?? {}),
         ...Object.keys(manifest.peerDependencies ?? {}),
       ]);
-      const undeclared = sourceFiles(join(info.dir, "src")).flatMap((file) =>
-        importedPackages(file)
+      const undeclared = (importsOf.get(info.name) ?? []).flatMap(({ file, imported }) =>
+        imported
           .filter((name) => name !== info.name && !declared.has(name))
           .map((name) => `${relative(root, file)} imports ${name}`),
       );

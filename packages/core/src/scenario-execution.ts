@@ -293,7 +293,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   /** Appends a message, routed by role: user messages to the user side, assistant messages to the agent side. */
   async message(message: ModelMessage): Promise<void> {
-    await this.beforeBlockingStep({ bargeIn: isUserMessage(message) });
+    await this.beforeBlockingStep({ bargeIn: isModelMessage(message) && message.role === "user" });
     if (this.conclusion) return;
     if (!isModelMessage(message)) {
       throw new ScriptError(
@@ -940,8 +940,4 @@ interface InFlightTurn {
   index: number;
   /** Resolves once the adapter's call() has been entered. */
   called: Promise<void>;
-}
-
-function isUserMessage(message: unknown): boolean {
-  return typeof message === "object" && message !== null && (message as { role?: unknown }).role === "user";
 }
