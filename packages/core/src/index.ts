@@ -1,4 +1,4 @@
-export { getBatchRunId, scenarioIdOf } from "./ids";
+export { createScenarioRunId, getBatchRunId, scenarioIdOf } from "./ids";
 export { run } from "./run";
 export { scenarioEvents$ } from "./scenario-events";
 export { ScenarioExecution, type ScenarioExecutionOptions } from "./scenario-execution";

@@ -6,6 +6,8 @@ import {
   AgentRole,
   type AgentStepOptions,
   type CriterionVerdict,
+  DEFAULT_MAX_TURNS,
+  DEFAULT_SCENARIO_SET_ID,
   type JudgeResult,
   type JudgmentRequest,
   MissingAgentError,
@@ -38,7 +40,6 @@ import { adapterDisplayName, validateConfig } from "./validate-config";
 import { createVerbosePrinter, type TextOutput } from "./verbose-printer";
 
 /** The turn at which a run gives up when the config sets none. */
-const DEFAULT_MAX_TURNS = 10;
 
 /** The order in which roles act within a turn. */
 const ROLE_ORDER: readonly AgentRole[] = [AgentRole.USER, AgentRole.AGENT, AgentRole.JUDGE];
@@ -130,7 +131,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       ...config,
       maxTurns: config.maxTurns ?? DEFAULT_MAX_TURNS,
       id: scenarioIdOf(config),
-      setId: config.setId ?? "default",
+      setId: config.setId ?? DEFAULT_SCENARIO_SET_ID,
       threadId: config.threadId ?? createThreadId(),
     };
     this.state = new ScenarioExecutionState(this.config);

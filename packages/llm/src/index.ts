@@ -22,6 +22,7 @@ export {
 } from "./resolve-participant-model";
 export {
   CACHE_HIT_HEADER,
+  cacheModeFromEnv,
   DEFAULT_CACHE_DIR,
   isCacheHit,
   resolveCacheMode,

@@ -40,6 +40,14 @@ export interface ScenarioCacheOptions {
   env?: NodeJS.ProcessEnv | undefined;
 }
 
+/** The cache mode `SCENARIO_CACHE_MODE` asks for, or undefined when it is unset or blank. */
+export function cacheModeFromEnv(env: NodeJS.ProcessEnv = process.env): CacheMode | undefined {
+  const fromEnv = env.SCENARIO_CACHE_MODE?.trim();
+  if (!fromEnv) return undefined;
+  assertCacheMode(fromEnv, "the SCENARIO_CACHE_MODE environment variable");
+  return fromEnv;
+}
+
 /**
  * The cache mode in force: the one given, else `configureScenarioLLM`'s, else the
  * `SCENARIO_CACHE_MODE` environment variable, else `read-write`.
@@ -51,11 +59,8 @@ export function resolveCacheMode(mode?: CacheMode, env: NodeJS.ProcessEnv = proc
   }
   const configured = getScenarioLLMConfig().cacheMode;
   if (configured !== undefined) return configured;
-  const fromEnv = env.SCENARIO_CACHE_MODE?.trim();
-  if (fromEnv) {
-    assertCacheMode(fromEnv, "the SCENARIO_CACHE_MODE environment variable");
-    return fromEnv;
-  }
+  const fromEnv = cacheModeFromEnv(env);
+  if (fromEnv) return fromEnv;
   return "read-write";
 }
 

@@ -48,6 +48,12 @@ export interface JudgmentRequest {
   criteria?: string[];
 }
 
+/**
+ * The judge's tools: `continue_test` lets the conversation go on, `finish_test` gives a verdict per
+ * criterion. Fakes and proxies that play or inspect the judge match on these names.
+ */
+export const JUDGE_TOOL_NAMES = { continue: "continue_test", finish: "finish_test" } as const;
+
 /** A judge's verdict on one criterion. */
 export interface CriterionVerdict {
   /** The criterion, verbatim. */

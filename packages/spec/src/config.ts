@@ -2,6 +2,12 @@ import type { AgentAdapter, CriterionVerdict, TokenUsage } from "./agent";
 import type { ModelMessage } from "./messages";
 import type { ScriptStep } from "./script";
 
+/** The turn at which a run without a verdict gives up, when `maxTurns` is not set. */
+export const DEFAULT_MAX_TURNS = 10;
+
+/** The scenario set of a scenario without `setId`. */
+export const DEFAULT_SCENARIO_SET_ID = "default";
+
 /** The argument of `run()`: one scenario. Field names follow `@langwatch/scenario`. */
 export interface ScenarioConfig {
   /** A human-readable name, shown in reports. */

@@ -9,8 +9,9 @@ export type {
   JudgmentRequest,
   TokenUsage,
 } from "./agent";
-export { AGENT_SPECIFICATION_VERSION, AgentRole } from "./agent";
+export { AGENT_SPECIFICATION_VERSION, AgentRole, JUDGE_TOOL_NAMES } from "./agent";
 export type { ScenarioConfig, ScenarioResult, ScenarioRunStatus, ScenarioUsage } from "./config";
+export { DEFAULT_MAX_TURNS, DEFAULT_SCENARIO_SET_ID } from "./config";
 export {
   AgentCallError,
   CacheMissError,
