@@ -117,14 +117,59 @@ interface FunctionCall {
   result: Promise<{ output: unknown; isError: boolean }>;
 }
 
+/** What a reply said so far, and whether any of it came as a final transcript (not only deltas). */
+interface SpokenTranscript {
+  text: string;
+  final: boolean;
+}
+
 /** A response this client asked for (or the server started), until its `response.done`. */
 interface ActiveResponse {
   id: string | undefined;
   cancelRequested: boolean;
   audioItemId: string | undefined;
+  /** This response's final transcript (`output_audio_transcript.done`), once one arrived. */
   transcript: string | undefined;
+  /** This response's transcript deltas, for when no final transcript comes. */
+  transcriptDeltas: string;
+  /**
+   * What the reply's earlier responses said: a reply that calls a function goes on in a new
+   * response, and its transcript must keep the words spoken before the call.
+   */
+  earlier: SpokenTranscript;
   errorReported: boolean;
   functionCalls: FunctionCall[];
+}
+
+function newActiveResponse(
+  id: string | undefined,
+  earlier: SpokenTranscript = { text: "", final: false },
+): ActiveResponse {
+  return {
+    id,
+    cancelRequested: false,
+    audioItemId: undefined,
+    transcript: undefined,
+    transcriptDeltas: "",
+    earlier,
+    errorReported: false,
+    functionCalls: [],
+  };
+}
+
+/** Two stretches of speech, one after the other: separate responses, so a space between them. */
+function joinTranscripts(first: string, second: string): string {
+  if (first.trim() === "") return second;
+  if (second.trim() === "") return first;
+  return `${first.trimEnd()} ${second.trimStart()}`;
+}
+
+/** The reply's transcript up to the end of `active`: its earlier responses', then its own. */
+function spokenSoFar(active: ActiveResponse): SpokenTranscript {
+  return {
+    text: joinTranscripts(active.earlier.text, active.transcript ?? active.transcriptDeltas),
+    final: active.earlier.final || active.transcript !== undefined,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -364,15 +409,9 @@ export class OpenAIRealtimeAgent extends VoiceAgentAdapter {
     };
   }
 
-  private requestResponse(): void {
-    this.active = {
-      id: undefined,
-      cancelRequested: false,
-      audioItemId: undefined,
-      transcript: undefined,
-      errorReported: false,
-      functionCalls: [],
-    };
+  /** Asks for a response; `earlier` is what the reply said before, when it goes on after a function call. */
+  private requestResponse(earlier?: SpokenTranscript): void {
+    this.active = newActiveResponse(undefined, earlier);
     this.send({ type: "response.create" });
   }
 
@@ -381,7 +420,7 @@ export class OpenAIRealtimeAgent extends VoiceAgentAdapter {
    * may still be winding down on the server.
    */
   private async waitUntilNoResponse(): Promise<void> {
-    const timeoutMs = this.voiceOptions.interruptTimeoutMs ?? 2000;
+    const timeoutMs = this.timings.interruptTimeoutMs;
     if (this.active === undefined) return;
     await this.idleWithin(timeoutMs);
     if (this.active === undefined) return;
@@ -507,14 +546,7 @@ export class OpenAIRealtimeAgent extends VoiceAgentAdapter {
     const id = stringField(event.response, "id");
     if (this.active === undefined) {
       // A response the server started by itself (server VAD).
-      this.active = {
-        id,
-        cancelRequested: false,
-        audioItemId: undefined,
-        transcript: undefined,
-        errorReported: false,
-        functionCalls: [],
-      };
+      this.active = newActiveResponse(id);
       return;
     }
     this.active.id ??= id;
@@ -538,7 +570,9 @@ export class OpenAIRealtimeAgent extends VoiceAgentAdapter {
   private onTranscriptDelta(event: ServerEvent): void {
     if (this.isCancelled(event)) return;
     const delta = stringField(event, "delta");
-    if (delta !== undefined) this.handleAgentTranscript(delta);
+    if (delta === undefined) return;
+    if (this.active !== undefined) this.active.transcriptDeltas += delta;
+    this.handleAgentTranscript(delta);
   }
 
   private onTranscriptDone(event: ServerEvent): void {
@@ -596,10 +630,9 @@ export class OpenAIRealtimeAgent extends VoiceAgentAdapter {
       this.releaseIdleWaiters();
       return;
     }
-    const calls = active?.functionCalls ?? [];
-    if (status === "completed" && calls.length > 0) {
+    if (active !== undefined && status === "completed" && active.functionCalls.length > 0) {
       // The reply goes on: hand the results back and ask for the rest of the answer.
-      for (const call of calls) {
+      for (const call of active.functionCalls) {
         const { output, isError } = await call.result;
         this.handleToolResult({ callId: call.callId, toolName: call.name, output, isError });
         this.send({
@@ -611,10 +644,12 @@ export class OpenAIRealtimeAgent extends VoiceAgentAdapter {
           },
         });
       }
-      if (this.active === undefined) this.requestResponse();
+      if (this.active === undefined) this.requestResponse(spokenSoFar(active));
       return;
     }
-    this.handleReplyEnd(active?.transcript === undefined ? {} : { transcript: active.transcript });
+    const spoken = active === undefined ? undefined : spokenSoFar(active);
+    // Only a final transcript replaces the deltas the base class collected for the whole reply.
+    this.handleReplyEnd(spoken?.final ? { transcript: spoken.text } : {});
     this.releaseIdleWaiters();
   }
 

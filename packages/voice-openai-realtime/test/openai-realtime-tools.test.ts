@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { agent, succeed, user } from "@scenario/script";
 import { syntheticSpeech } from "@scenario/testing";
-import { audioFromMessage, pcmToBase64, transcriptOf, voiceMessage } from "@scenario/voice";
+import { audioFromMessage, concatPcm, pcmToBase64, transcriptOf, voiceMessage } from "@scenario/voice";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
 import { openAIRealtimeAgent } from "../src";
@@ -21,7 +21,13 @@ afterEach(async () => {
   }
 });
 
-async function functionCallingServer(answerAudio: Uint8Array) {
+/** What the first response says before it calls the function, when it says anything. */
+interface Preamble {
+  transcript: string;
+  audio: Uint8Array;
+}
+
+async function functionCallingServer(answerAudio: Uint8Array, preamble?: Preamble) {
   const received: ClientEvent[] = [];
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   servers.push(server);
@@ -37,6 +43,21 @@ async function functionCallingServer(answerAudio: Uint8Array) {
       const id = `resp_${++responses}`;
       send({ type: "response.created", response: { id, status: "in_progress" } });
       if (responses === 1) {
+        if (preamble !== undefined) {
+          const spoken = { response_id: id, item_id: "item_preamble", output_index: 0, content_index: 0 };
+          send({
+            type: "response.output_item.added",
+            response_id: id,
+            item: { id: "item_preamble", type: "message" },
+          });
+          send({ type: "response.output_audio_transcript.delta", ...spoken, delta: preamble.transcript });
+          send({ type: "response.output_audio.delta", ...spoken, delta: pcmToBase64(preamble.audio) });
+          send({
+            type: "response.output_audio_transcript.done",
+            ...spoken,
+            transcript: preamble.transcript,
+          });
+        }
         const item = {
           id: "item_call",
           type: "function_call",
@@ -154,6 +175,37 @@ describe("openAIRealtimeAgent: tools", () => {
         toolName: "get_balance",
         details: { callId: "call_42", output: { balance: 42, currency: "EUR" } },
       },
+    ]);
+  });
+
+  it("keeps what the agent said before a function call in the reply's transcript", async () => {
+    const preambleAudio = noiseAudio(300, 5);
+    const answerAudio = noiseAudio(400, 3);
+    const server = await functionCallingServer(answerAudio, {
+      transcript: "Let me look that up.",
+      audio: preambleAudio,
+    });
+    const realtime = openAIRealtimeAgent({
+      url: server.url,
+      apiKey: "sk-test",
+      tools: [{ name: "get_balance", execute: () => ({ balance: 42, currency: "EUR" }) }],
+    });
+    const { result, error } = await runScenario(
+      [realtime],
+      [
+        user(voiceMessage("user", syntheticSpeech("What is my balance"), "What is my balance?")),
+        agent(),
+        succeed(),
+      ],
+    );
+    expect(error).toBeUndefined();
+
+    const answer = assistantMessages(result!.messages).at(-1)!;
+    expect(transcriptOf(answer)).toBe("Let me look that up. Your balance is 42 euros.");
+    expect(audioFromMessage(answer)?.data).toEqual(concatPcm([preambleAudio, answerAudio]));
+    const agentSegments = voiceRecordingOf(result).segments.filter((segment) => segment.speaker === "agent");
+    expect(agentSegments.map((segment) => segment.transcript)).toEqual([
+      "Let me look that up. Your balance is 42 euros.",
     ]);
   });
 });

@@ -83,16 +83,24 @@ export function backgroundNoise(options: BackgroundNoiseOptions = {}): AudioEffe
   return {
     name: "background-noise",
     apply(pcm, { random }) {
-      const samples = pcmToSamples(pcm);
-      const noise = makeNoise(samples.length, color, random);
-      scaleToRms(noise, decibelsToGain(levelDb) * 32_768);
-      const mixed = new Float64Array(samples.length);
-      for (let index = 0; index < samples.length; index++) {
-        mixed[index] = (samples[index] ?? 0) + (noise[index] ?? 0);
-      }
-      return samplesToPcm(mixed);
+      return samplesToPcm(addNoise(pcmToSamples(pcm), color, levelDb, random));
     },
   };
+}
+
+/** The samples with seeded noise of `color` added at `levelDb` dBFS (RMS), as a new array. */
+function addNoise(
+  samples: ArrayLike<number>,
+  color: "pink" | "white",
+  levelDb: number,
+  random: RandomSource,
+): Float64Array {
+  const mixed = makeNoise(samples.length, color, random);
+  scaleToRms(mixed, decibelsToGain(levelDb) * 32_768);
+  for (let index = 0; index < mixed.length; index++) {
+    mixed[index] = (samples[index] ?? 0) + (mixed[index] ?? 0);
+  }
+  return mixed;
 }
 
 function makeNoise(length: number, color: "pink" | "white", random: RandomSource): Float64Array {
@@ -201,13 +209,7 @@ export function phoneLine(options: PhoneLineOptions = {}): AudioEffect {
         samples = biquad(samples, "highpass", lowCutHz, VOICE_SAMPLE_RATE);
         samples = biquad(samples, "lowpass", highCutHz, VOICE_SAMPLE_RATE);
       }
-      if (hissDb !== null) {
-        const hiss = makeNoise(samples.length, "white", random);
-        scaleToRms(hiss, decibelsToGain(hissDb) * 32_768);
-        for (let index = 0; index < samples.length; index++) {
-          samples[index] = (samples[index] ?? 0) + (hiss[index] ?? 0);
-        }
-      }
+      if (hissDb !== null) samples = addNoise(samples, "white", hissDb, random);
       const lineAudio = fromMulaw8k(toMulaw8k(samplesToPcm(samples)));
       // The 8 kHz round trip may shift the length by a sample; keep the input's length.
       return fitLength(lineAudio, pcm.byteLength);

@@ -33,6 +33,7 @@ export {
   concatPcm,
   pcmByteLength,
   pcmDurationMs,
+  pcmDurationMsOfBytes,
   pcmToBase64,
   pcmToSamples,
   rmsDbfs,
@@ -66,6 +67,7 @@ export type {
 export {
   VoiceAgentAdapter,
   type VoiceAgentAdapterOptions,
+  type VoiceAgentTimings,
   type VoiceInterruptContext,
   type VoicePlayback,
   type VoiceReplyEndInfo,

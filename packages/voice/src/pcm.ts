@@ -3,7 +3,8 @@ import { ConfigurationError, VOICE_SAMPLE_RATE } from "@scenario/spec";
 /** Bytes per PCM16 sample. */
 const BYTES_PER_SAMPLE = 2;
 
-function assertSampleRate(sampleRate: number): void {
+/** Throws a `ConfigurationError` unless `sampleRate` is a positive, finite number of Hz. */
+export function assertSampleRate(sampleRate: number): void {
   if (!Number.isFinite(sampleRate) || sampleRate <= 0) {
     throw new ConfigurationError(
       `Invalid sample rate ${sampleRate}: pass a positive number of Hz, such as 24000.`,
@@ -53,8 +54,17 @@ export function clipSample(value: number): number {
  * @param sampleRate @default 24000 (the rate of every `AudioChunk`)
  */
 export function pcmDurationMs(pcm: Uint8Array, sampleRate: number = VOICE_SAMPLE_RATE): number {
+  return pcmDurationMsOfBytes(pcm.byteLength, sampleRate);
+}
+
+/**
+ * How long `byteLength` bytes of PCM16 mono audio last, in milliseconds (whole samples only: a
+ * trailing odd byte counts for nothing). For when only the count is kept, not the bytes.
+ * @param sampleRate @default 24000 (the rate of every `AudioChunk`)
+ */
+export function pcmDurationMsOfBytes(byteLength: number, sampleRate: number = VOICE_SAMPLE_RATE): number {
   assertSampleRate(sampleRate);
-  return (Math.floor(pcm.byteLength / BYTES_PER_SAMPLE) / sampleRate) * 1000;
+  return (Math.floor(byteLength / BYTES_PER_SAMPLE) * 1000) / sampleRate;
 }
 
 /**

@@ -1,6 +1,5 @@
-import { ConfigurationError } from "@scenario/spec";
 import wavefile from "wavefile";
-import { pcmToSamples, samplesToPcm } from "./pcm";
+import { assertSampleRate, pcmToSamples, samplesToPcm } from "./pcm";
 
 /**
  * Fixed-point scale for the library's 32-bit integer storage: 2^14 keeps 14 bits below each PCM16
@@ -17,13 +16,8 @@ const FIXED_POINT_LIMIT = 2_147_483_647 / FIXED_POINT_SCALE;
  * recognition; this one keeps flite speech recognisable through 24k -> 8k -> 24k.
  */
 export function resampleSamples(samples: ArrayLike<number>, fromRate: number, toRate: number): Float64Array {
-  for (const rate of [fromRate, toRate]) {
-    if (!Number.isFinite(rate) || rate <= 0) {
-      throw new ConfigurationError(
-        `Invalid sample rate ${rate}: pass a positive number of Hz, such as 24000.`,
-      );
-    }
-  }
+  assertSampleRate(fromRate);
+  assertSampleRate(toRate);
   if (fromRate === toRate || samples.length === 0) return Float64Array.from(samples);
   const fixedPoint = Int32Array.from(samples, (sample) =>
     Math.round(Math.max(-FIXED_POINT_LIMIT, Math.min(FIXED_POINT_LIMIT, sample)) * FIXED_POINT_SCALE),

@@ -23,9 +23,8 @@ function cacheKey(providerId: string, text: string, options: SynthesizeOptions):
 async function readCachedAudio(file: string): Promise<Uint8Array | undefined> {
   try {
     return wavToPcm(await readFile(file));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    // A damaged cache file is re-synthesized rather than failing the run.
+  } catch {
+    // A missing or damaged cache file is (re-)synthesized rather than failing the run.
     return undefined;
   }
 }

@@ -13,7 +13,6 @@ import {
   RunCancelledError,
   type ToolCallPart,
   type ToolResultPart,
-  VOICE_SAMPLE_RATE,
   VOICE_SPECIFICATION_VERSION,
   type VoiceAgentAdapterLike,
   type VoiceCapabilities,
@@ -23,7 +22,7 @@ import {
   VoiceStreamEndedError,
   VoiceUnsupportedError,
 } from "@scenario/spec";
-import { concatPcm, pcmByteLength, silence, splitPcmFrames } from "./pcm";
+import { concatPcm, pcmByteLength, pcmDurationMsOfBytes, splitPcmFrames } from "./pcm";
 import type { SpeechToTextProvider, TextToSpeechProvider } from "./speech-provider";
 import { audioFromMessage, transcriptOf, voiceMessage, voiceStyleOf } from "./voice-message";
 import { createVoiceRecorder, type VoiceRecorder, type VoiceSegmentRecorder } from "./voice-recorder";
@@ -91,6 +90,33 @@ export interface VoiceAgentAdapterOptions {
   clock?: () => number;
 }
 
+/** The timing options of `VoiceAgentAdapterOptions`, with their defaults applied. */
+export interface VoiceAgentTimings {
+  /** @see VoiceAgentAdapterOptions.firstAudioTimeoutMs */
+  readonly firstAudioTimeoutMs: number;
+  /** @see VoiceAgentAdapterOptions.silenceTailMs */
+  readonly silenceTailMs: number;
+  /** @see VoiceAgentAdapterOptions.maxReplyMs */
+  readonly maxReplyMs: number;
+  /** @see VoiceAgentAdapterOptions.interruptTimeoutMs */
+  readonly interruptTimeoutMs: number;
+  /** @see VoiceAgentAdapterOptions.userAudioFrameMs */
+  readonly userAudioFrameMs: number;
+}
+
+const DEFAULT_TIMINGS: VoiceAgentTimings = {
+  firstAudioTimeoutMs: 10_000,
+  silenceTailMs: 1500,
+  maxReplyMs: 120_000,
+  interruptTimeoutMs: 2000,
+  userAudioFrameMs: 100,
+};
+
+/** The timings a consumer may override for one reply (`receiveAudio()` options). */
+const REPLY_TIMING_NAMES = ["firstAudioTimeoutMs", "silenceTailMs", "maxReplyMs"] as const;
+
+const TIMING_NAMES = [...REPLY_TIMING_NAMES, "interruptTimeoutMs", "userAudioFrameMs"] as const;
+
 /** What `transportInterrupt()` is told about the reply it cancels. */
 export interface VoiceInterruptContext {
   /** Milliseconds of the reply's audio the caller heard: where to truncate it on the server. */
@@ -157,7 +183,6 @@ class PendingReply {
   /** A barge-in or the length limit cut the reply: its remaining audio is dropped. */
   cancelled = false;
   finished = false;
-  endReason: ReplyEndReason | undefined;
   error: Error | undefined;
   interruptAfterMs: number | undefined;
   /** The barge-in on this reply, once one started. */
@@ -174,7 +199,7 @@ class PendingReply {
   constructor(
     turnEndedAtMs: number | undefined,
     openedAtWallMs: number,
-    defaults: { firstAudioTimeoutMs: number; silenceTailMs: number; maxReplyMs: number },
+    defaults: Pick<VoiceAgentTimings, "firstAudioTimeoutMs" | "silenceTailMs" | "maxReplyMs">,
   ) {
     this.turnEndedAtMs = turnEndedAtMs;
     this.openedAtWallMs = openedAtWallMs;
@@ -191,7 +216,7 @@ class PendingReply {
   }
 
   get acceptedMs(): number {
-    return msOfBytes(this.acceptedBytes);
+    return pcmDurationMsOfBytes(this.acceptedBytes);
   }
 
   markTransportEnded(atWallMs: number): void {
@@ -231,24 +256,24 @@ class PendingReply {
 
 /** A turn of `call()` in progress, so an early `interrupt()` can find it before its reply opens. */
 interface TurnInFlight {
-  reply: PendingReply | undefined;
+  /** Resolves to the turn's reply once it opens, or to undefined when the turn ends without one. */
   replyOpened: Promise<PendingReply | undefined>;
   resolveReplyOpened(reply: PendingReply | undefined): void;
 }
 
 const DTMF_DIGITS = /^[0-9*#]+$/;
 
-/** Bytes of 24 kHz PCM16 mono per millisecond. */
-const BYTES_PER_MS = (VOICE_SAMPLE_RATE * 2) / 1000;
-
-function msOfBytes(byteLength: number): number {
-  return Math.floor(byteLength / 2) / (BYTES_PER_MS / 2);
-}
-
-function assertPositiveMs(name: string, value: number | undefined): void {
-  if (value === undefined) return;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigurationError(`${name} must be a positive number of milliseconds, got ${value}.`);
+/** Throws a `ConfigurationError` for the first of `names` set to anything but a positive number. */
+function assertPositiveMs<Name extends string>(
+  options: Partial<Record<Name, number>>,
+  names: readonly Name[],
+): void {
+  for (const name of names) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new ConfigurationError(`${name} must be a positive number of milliseconds, got ${value}.`);
+    }
   }
 }
 
@@ -305,6 +330,8 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
 
   /** The options the adapter was created with. */
   protected readonly voiceOptions: Readonly<VoiceAgentAdapterOptions>;
+  /** The timing options, with their defaults applied. */
+  protected readonly timings: VoiceAgentTimings;
   private readonly clock: () => number;
   private readonly playback: VoicePlayback;
   private recorder: VoiceRecorder;
@@ -331,17 +358,20 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
   private connected = false;
 
   protected constructor(options: VoiceAgentAdapterOptions = {}) {
-    assertPositiveMs("firstAudioTimeoutMs", options.firstAudioTimeoutMs);
-    assertPositiveMs("silenceTailMs", options.silenceTailMs);
-    assertPositiveMs("maxReplyMs", options.maxReplyMs);
-    assertPositiveMs("interruptTimeoutMs", options.interruptTimeoutMs);
-    assertPositiveMs("userAudioFrameMs", options.userAudioFrameMs);
+    assertPositiveMs(options, TIMING_NAMES);
     if (options.playback !== undefined && options.playback !== "instant" && options.playback !== "realtime") {
       throw new ConfigurationError(
         `playback must be "instant" or "realtime", got ${String(options.playback)}.`,
       );
     }
     this.voiceOptions = { ...options };
+    this.timings = {
+      firstAudioTimeoutMs: options.firstAudioTimeoutMs ?? DEFAULT_TIMINGS.firstAudioTimeoutMs,
+      silenceTailMs: options.silenceTailMs ?? DEFAULT_TIMINGS.silenceTailMs,
+      maxReplyMs: options.maxReplyMs ?? DEFAULT_TIMINGS.maxReplyMs,
+      interruptTimeoutMs: options.interruptTimeoutMs ?? DEFAULT_TIMINGS.interruptTimeoutMs,
+      userAudioFrameMs: options.userAudioFrameMs ?? DEFAULT_TIMINGS.userAudioFrameMs,
+    };
     this.name = options.name ?? new.target.name;
     this.clock = options.clock ?? (() => performance.now());
     this.playback = options.playback ?? "instant";
@@ -558,14 +588,14 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
       this.throwIfAborted(input.signal);
       const plan = this.interruptionPlanFor(input);
       const reply = await this.endTurn(plan?.afterMs);
-      turn.reply = reply;
       turn.resolveReplyOpened(reply);
       for await (const _chunk of this.consumeReply(reply, { signal: input.signal })) {
         // The reply's audio is collected by the reply itself; the loop only drives it to its end.
       }
       return await this.replyMessages(reply);
     } finally {
-      turn.resolveReplyOpened(turn.reply);
+      // No-op once the reply opened; otherwise a waiting interrupt() learns there is none.
+      turn.resolveReplyOpened(undefined);
       if (this.turn === turn) this.turn = undefined;
     }
   }
@@ -597,7 +627,7 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
     speech.segment.append(chunk.data);
     speech.bytes += chunk.data.byteLength;
     if (chunk.transcript) speech.transcript = chunk.transcript;
-    this.userAudioEndsAtMs = speech.startMs + msOfBytes(speech.bytes);
+    this.userAudioEndsAtMs = speech.startMs + pcmDurationMsOfBytes(speech.bytes);
   }
 
   /**
@@ -605,9 +635,7 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
    * then yields the reply's audio until it ends. Options override the adapter's for this reply.
    */
   async *receiveAudio(options: ReceiveAudioOptions = {}): AsyncIterable<AudioChunk> {
-    assertPositiveMs("firstAudioTimeoutMs", options.firstAudioTimeoutMs);
-    assertPositiveMs("silenceTailMs", options.silenceTailMs);
-    assertPositiveMs("maxReplyMs", options.maxReplyMs);
+    assertPositiveMs(options, REPLY_TIMING_NAMES);
     this.throwPendingError();
     let reply = this.reply;
     if (reply === undefined || reply.finished || this.userSpeech !== undefined) {
@@ -626,16 +654,10 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
   async interrupt(): Promise<InterruptOutcome> {
     let reply = this.reply;
     if ((reply === undefined || reply.finished) && this.turn !== undefined) {
-      reply = this.turn.reply ?? (await this.turn.replyOpened);
+      reply = await this.turn.replyOpened;
     }
-    if (reply === undefined || reply.finished) {
-      this.recorder.addEvent({
-        type: "user-interrupt",
-        atMs: this.callNowMs(),
-        outcome: "nothing-to-interrupt",
-      });
-      return "nothing-to-interrupt";
-    }
+    // A cancelled reply is always finished too, so bargeIn() only ever sees a live one.
+    if (reply === undefined || reply.finished) return this.nothingToInterrupt();
     return this.bargeIn(reply);
   }
 
@@ -652,16 +674,6 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
     this.throwPendingError();
     this.assertConnected("sendDtmf()");
     await this.transportSendDtmf(digits);
-  }
-
-  /**
-   * Sends `ms` milliseconds of silence as user audio: a pause in the caller's speech (with native
-   * VAD, what lets the agent notice the end of the turn).
-   */
-  async sendSilence(ms: number): Promise<void> {
-    assertPositiveMs("silence", ms);
-    const frameMs = this.voiceOptions.userAudioFrameMs ?? 100;
-    for (const frame of splitPcmFrames(silence(ms), frameMs)) await this.sendAudio({ data: frame });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -702,7 +714,7 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
     const replyOpened = new Promise<PendingReply | undefined>((done) => {
       resolve = done;
     });
-    const turn: TurnInFlight = { reply: undefined, replyOpened, resolveReplyOpened: resolve };
+    const turn: TurnInFlight = { replyOpened, resolveReplyOpened: resolve };
     this.turn = turn;
     return turn;
   }
@@ -735,8 +747,7 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
   private async settlePreviousReply(): Promise<void> {
     const previous = this.reply;
     if (previous === undefined || previous.transportEnded || !previous.cancelled) return;
-    const timeoutMs = this.voiceOptions.interruptTimeoutMs ?? 2000;
-    await Promise.race([previous.transportEndedSignal, delay(timeoutMs)]);
+    await Promise.race([previous.transportEndedSignal, delay(this.timings.interruptTimeoutMs)]);
   }
 
   private async sendUserMessage(message: ModelMessage): Promise<void> {
@@ -767,8 +778,7 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
   private async sendUserAudio(pcm: Uint8Array, transcript: string, voiceStyle?: string): Promise<void> {
     // Each message is one stretch of speech.
     this.endUserSpeech();
-    const frameMs = this.voiceOptions.userAudioFrameMs ?? 100;
-    const frames = pcm.byteLength === 0 ? [] : splitPcmFrames(pcm, frameMs);
+    const frames = pcm.byteLength === 0 ? [] : splitPcmFrames(pcm, this.timings.userAudioFrameMs);
     for (const frame of frames) await this.sendAudio({ data: frame });
     if (this.userSpeech !== undefined) {
       if (transcript !== "") this.userSpeech.transcript = transcript;
@@ -781,7 +791,7 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
     const speech = this.userSpeech;
     if (speech === undefined) return;
     this.userSpeech = undefined;
-    const endMs = speech.startMs + msOfBytes(speech.bytes);
+    const endMs = speech.startMs + pcmDurationMsOfBytes(speech.bytes);
     speech.segment.end({
       atMs: endMs,
       ...(speech.transcript !== "" && { transcript: speech.transcript }),
@@ -815,11 +825,7 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
     const previous = this.reply;
     // A reply the agent started by itself and nobody consumed ends where the next one begins.
     if (previous !== undefined && !previous.finished) this.finishReply(previous, "completed");
-    const reply = new PendingReply(turnEndedAtMs, this.clock(), {
-      firstAudioTimeoutMs: this.voiceOptions.firstAudioTimeoutMs ?? 10_000,
-      silenceTailMs: this.voiceOptions.silenceTailMs ?? 1500,
-      maxReplyMs: this.voiceOptions.maxReplyMs ?? 120_000,
-    });
+    const reply = new PendingReply(turnEndedAtMs, this.clock(), this.timings);
     this.reply = reply;
     return reply;
   }
@@ -942,14 +948,6 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
    */
   private bargeIn(reply: PendingReply): Promise<InterruptOutcome> {
     if (reply.bargeIn !== undefined) return reply.bargeIn;
-    if (reply.cancelled || reply.finished) {
-      this.recorder.addEvent({
-        type: "user-interrupt",
-        atMs: this.callNowMs(),
-        outcome: "nothing-to-interrupt",
-      });
-      return Promise.resolve("nothing-to-interrupt");
-    }
     reply.bargeIn = this.performBargeIn(reply);
     return reply.bargeIn;
   }
@@ -957,14 +955,7 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
   private async performBargeIn(reply: PendingReply): Promise<InterruptOutcome> {
     // Cancel what was asked for, not a request still on its way.
     await reply.requested;
-    if (reply.cancelled || reply.finished) {
-      this.recorder.addEvent({
-        type: "user-interrupt",
-        atMs: this.callNowMs(),
-        outcome: "nothing-to-interrupt",
-      });
-      return "nothing-to-interrupt";
-    }
+    if (reply.cancelled || reply.finished) return this.nothingToInterrupt();
     const interruptedAtWallMs = this.clock();
     const spoke = reply.firstAudioAtWallMs !== undefined;
     const outcome: InterruptOutcome = spoke ? "fired-after-speech" : "fired-before-speech";
@@ -989,10 +980,9 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
       this.recorder.recordInterruptResponse(Math.max(0, this.clock() - interruptedAtWallMs));
       return outcome;
     }
-    const timeoutMs = this.voiceOptions.interruptTimeoutMs ?? 2000;
     const stoppedAt = await Promise.race([
       reply.transportEndedSignal,
-      delay(timeoutMs).then(() => undefined),
+      delay(this.timings.interruptTimeoutMs).then(() => undefined),
     ]);
     if (stoppedAt !== undefined) {
       this.recorder.recordInterruptResponse(Math.max(0, stoppedAt - interruptedAtWallMs));
@@ -1000,11 +990,20 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
     return outcome;
   }
 
+  /** Records a barge-in that found no reply to stop. */
+  private nothingToInterrupt(): InterruptOutcome {
+    this.recorder.addEvent({
+      type: "user-interrupt",
+      atMs: this.callNowMs(),
+      outcome: "nothing-to-interrupt",
+    });
+    return "nothing-to-interrupt";
+  }
+
   /** Ends the reply and its segment. `keepMs` cuts the audio to what the caller heard. */
   private finishReply(reply: PendingReply, reason: ReplyEndReason, keepMs?: number): void {
     if (reply.finished) return;
     reply.finished = true;
-    reply.endReason = reason;
     reply.clearTimers();
     if (keepMs !== undefined && keepMs < reply.acceptedMs) {
       const kept = concatPcm(reply.audio).subarray(0, pcmByteLength(keepMs));

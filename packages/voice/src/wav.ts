@@ -28,9 +28,12 @@ export interface WavToPcmOptions {
   sampleRate?: number;
 }
 
-function parseWav(wav: Uint8Array): InstanceType<typeof wavefile.WaveFile> {
+/** Parses a WAV file; `readSamples: false` reads only its headers. */
+function parseWav(wav: Uint8Array, readSamples = true): InstanceType<typeof wavefile.WaveFile> {
+  const file = new wavefile.WaveFile();
   try {
-    return new wavefile.WaveFile(wav);
+    file.fromBuffer(wav, readSamples);
+    return file;
   } catch (error) {
     throw new ConfigurationError(
       `Cannot read the WAV audio (${(error as Error).message}): pass the bytes of a RIFF/WAVE file.`,
@@ -93,15 +96,7 @@ export interface WavInfo {
 
 /** Reads a WAV file's header (rate, channels, duration) without decoding its samples. */
 export function wavInfo(wav: Uint8Array): WavInfo {
-  const file = new wavefile.WaveFile();
-  try {
-    file.fromBuffer(wav, false);
-  } catch (error) {
-    throw new ConfigurationError(
-      `Cannot read the WAV audio (${(error as Error).message}): pass the bytes of a RIFF/WAVE file.`,
-      { cause: error },
-    );
-  }
+  const file = parseWav(wav, false);
   const format = file.fmt as WavFormatChunk & { blockAlign: number };
   const dataBytes = (file.data as { chunkSize: number }).chunkSize;
   const frames = format.blockAlign > 0 ? Math.floor(dataBytes / format.blockAlign) : 0;

@@ -1,4 +1,4 @@
-import { textPieces, type WireEvent, type WireReply } from "./wire-reply";
+import { argumentHalves, textPieces, type WireEvent, type WireReply } from "./wire-reply";
 
 function finishReason(reply: WireReply): string {
   return reply.toolCalls.length > 0 ? "tool_calls" : "stop";
@@ -79,9 +79,8 @@ export function chatCompletionEvents(reply: WireReply, includeUsage: boolean): W
         ],
       }),
     );
-    const half = Math.ceil(toolCall.argumentsJson.length / 2);
-    for (const part of [toolCall.argumentsJson.slice(0, half), toolCall.argumentsJson.slice(half)]) {
-      if (part !== "") events.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
+    for (const part of argumentHalves(toolCall.argumentsJson)) {
+      events.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
     }
   });
   events.push(chunk({}, finishReason(reply), false));

@@ -312,6 +312,33 @@ describe("startFakeOpenAIServer", () => {
     }
   });
 
+  it("redacts every credential header in the log, token and cookie headers included", async () => {
+    const server = await startFakeOpenAIServer({ reply: "ok" });
+    try {
+      const response = await fetch(`${server.baseURL}/chat/completions`, {
+        method: "POST",
+        headers: {
+          "X-Auth-Token": "tok-header-secret",
+          "Proxy-Authorization": "Basic proxy-secret",
+          Cookie: "session=cookie-secret",
+          "X-Client-Secret": "client-secret-value",
+        },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(response.status).toBe(200);
+      const entry = server.requests[0]!;
+      expect(entry.headers["x-auth-token"]).toBe("[REDACTED]");
+      expect(entry.headers["proxy-authorization"]).toBe("[REDACTED]");
+      expect(entry.headers.cookie).toBe("[REDACTED]");
+      expect(entry.headers["x-client-secret"]).toBe("[REDACTED]");
+      expect(JSON.stringify(server.requests)).not.toMatch(
+        /tok-header|proxy-secret|cookie-secret|secret-value/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it("does not keep the process alive unless asked to", async () => {
     const listening = () =>
       process.getActiveResourcesInfo().filter((resource) => resource === "TCPServerWrap").length;

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ConfigurationError } from "@scenario/spec";
+import { checkNonNegativeMs, isRecord } from "../shared/checks";
+import { redactHeaders } from "../shared/redact-headers";
 import { chatCompletionBody, chatCompletionEvents } from "./chat-completions-format";
 import type {
   FakeEndpoint,
@@ -19,6 +21,7 @@ import {
   InvalidRequestError,
   normalizeChatCompletionsRequest,
   normalizeResponsesRequest,
+  scenarioRoleOf,
 } from "./normalize-request";
 import { responseBody, responseEvents, responseOutputItems } from "./responses-format";
 import { toWireReply, type WireEvent, type WireReply } from "./wire-reply";
@@ -90,35 +93,6 @@ const FAULT_TYPES: ReadonlySet<string> = new Set([
   "hang",
 ]);
 
-const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
-  "authorization",
-  "proxy-authorization",
-  "api-key",
-  "x-api-key",
-  "openai-api-key",
-  "cookie",
-]);
-
-function redactHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    headers[name] = CREDENTIAL_HEADERS.has(name)
-      ? "[REDACTED]"
-      : Array.isArray(value)
-        ? value.join(", ")
-        : value;
-  }
-  return headers;
-}
-
-function validateLatency(latencyMs: FakeLatency | undefined, name: string): void {
-  if (latencyMs === undefined || typeof latencyMs === "function") return;
-  if (!Number.isFinite(latencyMs) || latencyMs < 0) {
-    throw new ConfigurationError(`\`${name}\` must be a number of milliseconds >= 0; got ${latencyMs}.`);
-  }
-}
-
 function validateFault(fault: FakeFault): void {
   if (typeof fault !== "object" || fault === null || !FAULT_TYPES.has(fault.type)) {
     throw new ConfigurationError(
@@ -161,8 +135,8 @@ function addUsage(totals: FakeTokenUsage & { replies: number }, usage: FakeToken
 export async function startFakeOpenAIServer(
   options: FakeOpenAIServerOptions = {},
 ): Promise<FakeOpenAIServer> {
-  validateLatency(options.latencyMs, "latencyMs");
-  validateLatency(options.streamIntervalMs, "streamIntervalMs");
+  checkNonNegativeMs("latencyMs", options.latencyMs);
+  checkNonNegativeMs("streamIntervalMs", options.streamIntervalMs);
   const keepProcessAlive = options.keepProcessAlive ?? false;
   const streamIntervalMs = options.streamIntervalMs ?? 0;
   let replyOption = options.reply;
@@ -356,13 +330,13 @@ export async function startFakeOpenAIServer(
 
     const wire = toWireReply(reply, request, entry.index);
     entry.usage = wire.usage;
-    if (request.endpoint === "responses") {
-      for (const item of responseOutputItems(wire)) storedItems.set(String(item.id), item);
-    }
+    const outputItems = request.endpoint === "responses" ? responseOutputItems(wire) : [];
+    for (const item of outputItems) storedItems.set(String(item.id), item);
     const cutAfter = fault?.type === "cut-stream" ? fault.afterEvents : undefined;
     let delivered: boolean;
     if (request.stream) {
-      const events = eventsOf(request, wire);
+      const events =
+        request.endpoint === "responses" ? responseEvents(wire, outputItems) : chatEventsOf(request, wire);
       const firstOutput = events.findIndex((event) => event.carriesOutput);
       const cutAt =
         fault?.type === "cut-stream"
@@ -371,7 +345,7 @@ export async function startFakeOpenAIServer(
       delivered = await sendEvents(entry, response, events, signal, cutAt);
     } else {
       const body = JSON.stringify(
-        request.endpoint === "responses" ? responseBody(wire) : chatCompletionBody(wire),
+        request.endpoint === "responses" ? responseBody(wire, outputItems) : chatCompletionBody(wire),
       );
       if (fault?.type === "cut-stream") {
         entry.status = 200;
@@ -390,20 +364,19 @@ export async function startFakeOpenAIServer(
     if (delivered) recordUsage(request, wire.usage);
   }
 
-  function eventsOf(request: FakeModelRequest, wire: WireReply): WireEvent[] {
-    if (request.endpoint === "responses") return responseEvents(wire);
+  function chatEventsOf(request: FakeModelRequest, wire: WireReply): WireEvent[] {
     const streamOptions = request.body.stream_options as { include_usage?: unknown } | undefined;
     return chatCompletionEvents(wire, streamOptions?.include_usage === true);
   }
 
   async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (incoming.url ?? "/").split("?")[0] ?? "/";
-    const headers = redactHeaders(incoming);
+    const headers = redactHeaders(incoming.headers, { marker: "[REDACTED]" });
     const entry: FakeRequestLogEntry = {
       index: requestCount++,
       method: incoming.method ?? "GET",
       path,
-      role: headers["x-scenario-role"]?.trim() || "agent",
+      role: scenarioRoleOf(headers),
       headers,
       body: undefined,
       receivedAt: Date.now(),
@@ -439,15 +412,12 @@ export async function startFakeOpenAIServer(
         throw new InvalidRequestError("The request body is not valid JSON.");
       }
       entry.body = body;
-      if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        throw new InvalidRequestError("The request body must be a JSON object.");
-      }
-      const record = body as Record<string, unknown>;
-      if (typeof record.model === "string") entry.model = record.model;
+      if (!isRecord(body)) throw new InvalidRequestError("The request body must be a JSON object.");
+      if (typeof body.model === "string") entry.model = body.model;
       request =
         endpoint === "chat.completions"
-          ? normalizeChatCompletionsRequest(record, headers, entry.index)
-          : normalizeResponsesRequest(record, headers, entry.index, (id) => storedItems.get(id));
+          ? normalizeChatCompletionsRequest(body, headers, entry.index)
+          : normalizeResponsesRequest(body, headers, entry.index, (id) => storedItems.get(id));
     } catch (error) {
       if (!(error instanceof InvalidRequestError)) throw error;
       entry.error = error.message;
@@ -515,7 +485,7 @@ export async function startFakeOpenAIServer(
       faultFunction = fault;
     },
     setLatency(latencyMs) {
-      validateLatency(latencyMs, "latencyMs");
+      checkNonNegativeMs("latencyMs", latencyMs);
       latency = latencyMs;
     },
     reset() {

@@ -1,4 +1,4 @@
-import { ConfigurationError } from "@scenario/spec";
+import { ConfigurationError, type CriterionVerdict, JUDGE_TOOL_NAMES } from "@scenario/spec";
 import type {
   FakeMessage,
   FakeModelRequest,
@@ -8,7 +8,7 @@ import type {
 } from "./fake-openai-types";
 
 /** A verdict on one criterion, as the `finish_test` tool takes it. */
-export type FakeCriterionVerdict = "met" | "unmet" | "inconclusive";
+export type FakeCriterionVerdict = CriterionVerdict["verdict"];
 
 /**
  * What the fake judge does on a request: `"continue"` (call `continue_test`) or finish (call
@@ -47,8 +47,8 @@ export interface JudgeBehaviourOptions {
   decide?: (context: FakeJudgeContext) => FakeJudgeDecision | Promise<FakeJudgeDecision>;
 }
 
-const FINISH_TEST = "finish_test";
-const CONTINUE_TEST = "continue_test";
+const FINISH_TEST = JUDGE_TOOL_NAMES.finish;
+const CONTINUE_TEST = JUDGE_TOOL_NAMES.continue;
 
 function criteriaOf(tool: FakeTool): string[] {
   const properties = tool.parameters.properties as Record<string, unknown> | undefined;

@@ -1,3 +1,4 @@
+import { isRecord } from "../shared/checks";
 import type {
   FakeEndpoint,
   FakeMessage,
@@ -17,10 +18,6 @@ export class InvalidRequestError extends Error {
 export type StoredItemLookup = (id: string) => Record<string, unknown> | undefined;
 
 type JsonRecord = Record<string, unknown>;
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function parseArguments(raw: unknown): unknown {
   if (typeof raw !== "string") return raw ?? {};
@@ -43,7 +40,11 @@ function contentText(content: unknown): string {
   return texts.join("\n");
 }
 
-function roleOf(headers: Record<string, string>): FakeScenarioRole {
+/**
+ * Who made a request, from its `X-Scenario-Role` header (headers lower-cased): the header's value,
+ * or `"agent"` without one.
+ */
+export function scenarioRoleOf(headers: Record<string, string>): FakeScenarioRole {
   const role = headers["x-scenario-role"]?.trim();
   return role ? role : "agent";
 }
@@ -72,6 +73,73 @@ function toolChoiceOf(value: unknown, endpoint: FakeEndpoint): FakeToolChoice {
   throw new InvalidRequestError(`Unsupported \`tool_choice\`: ${JSON.stringify(value)}.`);
 }
 
+/** A tool from its definition: `tool.function` in Chat Completions, the tool itself in Responses. */
+function toFakeTool(definition: JsonRecord): FakeTool {
+  return {
+    name: String(definition.name ?? ""),
+    ...(typeof definition.description === "string" ? { description: definition.description } : {}),
+    parameters: isRecord(definition.parameters) ? definition.parameters : {},
+  };
+}
+
+function toFakeToolCall(id: unknown, name: unknown, rawArguments: unknown): FakeToolCall {
+  return { id: String(id ?? ""), name: String(name ?? ""), arguments: parseArguments(rawArguments) };
+}
+
+function toolResultMessage(toolCallId: unknown, content: unknown): FakeMessage {
+  return { role: "tool", toolCallId: String(toolCallId ?? ""), content: contentText(content) };
+}
+
+/** A system, user or assistant message; `undefined` for any other role. */
+function roleMessage(
+  role: unknown,
+  content: string,
+  toolCalls: () => FakeToolCall[],
+): FakeMessage | undefined {
+  switch (role) {
+    case "system":
+    case "developer":
+      return { role: "system", content };
+    case "user":
+      return { role: "user", content };
+    case "assistant":
+      return { role: "assistant", content, toolCalls: toolCalls() };
+    default:
+      return undefined;
+  }
+}
+
+const noToolCalls = (): FakeToolCall[] => [];
+
+/** Collects tools and tool choice and assembles the request, the same for both endpoints. */
+function buildRequest(
+  endpoint: FakeEndpoint,
+  body: JsonRecord,
+  model: string,
+  messages: FakeMessage[],
+  headers: Record<string, string>,
+  index: number,
+): FakeModelRequest {
+  const tools: FakeTool[] = [];
+  for (const tool of requireArray(body.tools, "tools")) {
+    if (!isRecord(tool) || tool.type !== "function") continue;
+    const definition = endpoint === "chat.completions" ? tool.function : tool;
+    if (isRecord(definition)) tools.push(toFakeTool(definition));
+  }
+  return {
+    endpoint,
+    model,
+    messages,
+    tools,
+    toolChoice: toolChoiceOf(body.tool_choice, endpoint),
+    stream: body.stream === true,
+    role: scenarioRoleOf(headers),
+    headers,
+    body,
+    index,
+  };
+}
+
 function pushToolCall(messages: FakeMessage[], toolCall: FakeToolCall): void {
   const last = messages[messages.length - 1];
   if (last?.role === "assistant") {
@@ -91,59 +159,23 @@ export function normalizeChatCompletionsRequest(
   const messages: FakeMessage[] = [];
   for (const message of requireArray(body.messages, "messages")) {
     if (!isRecord(message)) throw new InvalidRequestError("Every entry of `messages` must be an object.");
-    switch (message.role) {
-      case "system":
-      case "developer":
-        messages.push({ role: "system", content: contentText(message.content) });
-        break;
-      case "user":
-        messages.push({ role: "user", content: contentText(message.content) });
-        break;
-      case "assistant": {
-        const toolCalls: FakeToolCall[] = [];
-        for (const toolCall of requireArray(message.tool_calls, "tool_calls")) {
-          if (!isRecord(toolCall) || !isRecord(toolCall.function)) continue;
-          toolCalls.push({
-            id: String(toolCall.id ?? ""),
-            name: String(toolCall.function.name ?? ""),
-            arguments: parseArguments(toolCall.function.arguments),
-          });
-        }
-        messages.push({ role: "assistant", content: contentText(message.content), toolCalls });
-        break;
-      }
-      case "tool":
-        messages.push({
-          role: "tool",
-          toolCallId: String(message.tool_call_id ?? ""),
-          content: contentText(message.content),
-        });
-        break;
-      default:
-        throw new InvalidRequestError(`Unsupported message role: ${JSON.stringify(message.role)}.`);
+    if (message.role === "tool") {
+      messages.push(toolResultMessage(message.tool_call_id, message.content));
+      continue;
     }
+    const normalized = roleMessage(message.role, contentText(message.content), () =>
+      requireArray(message.tool_calls, "tool_calls").flatMap((toolCall) =>
+        isRecord(toolCall) && isRecord(toolCall.function)
+          ? [toFakeToolCall(toolCall.id, toolCall.function.name, toolCall.function.arguments)]
+          : [],
+      ),
+    );
+    if (normalized === undefined) {
+      throw new InvalidRequestError(`Unsupported message role: ${JSON.stringify(message.role)}.`);
+    }
+    messages.push(normalized);
   }
-  const tools: FakeTool[] = [];
-  for (const tool of requireArray(body.tools, "tools")) {
-    if (!isRecord(tool) || tool.type !== "function" || !isRecord(tool.function)) continue;
-    tools.push({
-      name: String(tool.function.name ?? ""),
-      ...(typeof tool.function.description === "string" ? { description: tool.function.description } : {}),
-      parameters: isRecord(tool.function.parameters) ? tool.function.parameters : {},
-    });
-  }
-  return {
-    endpoint: "chat.completions",
-    model,
-    messages,
-    tools,
-    toolChoice: toolChoiceOf(body.tool_choice, "chat.completions"),
-    stream: body.stream === true,
-    role: roleOf(headers),
-    headers,
-    body,
-    index,
-  };
+  return buildRequest("chat.completions", body, model, messages, headers, index);
 }
 
 function appendResponsesItem(
@@ -155,31 +187,18 @@ function appendResponsesItem(
   const type = item.type ?? "message";
   switch (type) {
     case "message": {
-      const content = contentText(item.content);
-      if (item.role === "system" || item.role === "developer") {
-        messages.push({ role: "system", content });
-      } else if (item.role === "user") {
-        messages.push({ role: "user", content });
-      } else if (item.role === "assistant") {
-        messages.push({ role: "assistant", content, toolCalls: [] });
-      } else {
+      const message = roleMessage(item.role, contentText(item.content), noToolCalls);
+      if (message === undefined) {
         throw new InvalidRequestError(`Unsupported input message role: ${JSON.stringify(item.role)}.`);
       }
+      messages.push(message);
       return;
     }
     case "function_call":
-      pushToolCall(messages, {
-        id: String(item.call_id ?? ""),
-        name: String(item.name ?? ""),
-        arguments: parseArguments(item.arguments),
-      });
+      pushToolCall(messages, toFakeToolCall(item.call_id, item.name, item.arguments));
       return;
     case "function_call_output":
-      messages.push({
-        role: "tool",
-        toolCallId: String(item.call_id ?? ""),
-        content: contentText(item.output),
-      });
+      messages.push(toolResultMessage(item.call_id, item.output));
       return;
     case "item_reference": {
       const stored = typeof item.id === "string" ? lookupItem(item.id) : undefined;
@@ -216,25 +235,5 @@ export function normalizeResponsesRequest(
       appendResponsesItem(messages, item, lookupItem, 0);
     }
   }
-  const tools: FakeTool[] = [];
-  for (const tool of requireArray(body.tools, "tools")) {
-    if (!isRecord(tool) || tool.type !== "function") continue;
-    tools.push({
-      name: String(tool.name ?? ""),
-      ...(typeof tool.description === "string" ? { description: tool.description } : {}),
-      parameters: isRecord(tool.parameters) ? tool.parameters : {},
-    });
-  }
-  return {
-    endpoint: "responses",
-    model,
-    messages,
-    tools,
-    toolChoice: toolChoiceOf(body.tool_choice, "responses"),
-    stream: body.stream === true,
-    role: roleOf(headers),
-    headers,
-    body,
-    index,
-  };
+  return buildRequest("responses", body, model, messages, headers, index);
 }

@@ -1,4 +1,4 @@
-import { textPieces, type WireEvent, type WireReply } from "./wire-reply";
+import { argumentHalves, textPieces, type WireEvent, type WireReply, type WireToolCall } from "./wire-reply";
 
 function messageItem(reply: WireReply, text: string, status: "in_progress" | "completed") {
   return {
@@ -11,7 +11,7 @@ function messageItem(reply: WireReply, text: string, status: "in_progress" | "co
 }
 
 function functionCallItem(
-  toolCall: WireReply["toolCalls"][number],
+  toolCall: WireToolCall,
   argumentsJson: string,
   status: "in_progress" | "completed",
 ) {
@@ -27,7 +27,8 @@ function functionCallItem(
 
 /**
  * The output items of a response: the message (when the reply has text) then one
- * `function_call` per tool call. The server keeps them so later `item_reference`s resolve.
+ * `function_call` per tool call. The server keeps them so later `item_reference`s resolve, and
+ * passes them to `responseBody()` / `responseEvents()` so they are built once.
  */
 export function responseOutputItems(reply: WireReply): Array<Record<string, unknown>> {
   return [
@@ -36,7 +37,9 @@ export function responseOutputItems(reply: WireReply): Array<Record<string, unkn
   ];
 }
 
-function responseObject(reply: WireReply, status: "in_progress" | "completed") {
+type OutputItems = ReadonlyArray<Record<string, unknown>>;
+
+function responseObject(reply: WireReply, status: "in_progress" | "completed", output: OutputItems) {
   const completed = status === "completed";
   return {
     id: reply.id,
@@ -44,7 +47,7 @@ function responseObject(reply: WireReply, status: "in_progress" | "completed") {
     created_at: reply.createdSeconds,
     status,
     model: reply.model,
-    output: completed ? responseOutputItems(reply) : [],
+    output: completed ? output : [],
     error: null,
     incomplete_details: null,
     usage: completed
@@ -59,9 +62,9 @@ function responseObject(reply: WireReply, status: "in_progress" | "completed") {
   };
 }
 
-/** The body of a non-streamed Responses API answer. */
-export function responseBody(reply: WireReply): Record<string, unknown> {
-  return responseObject(reply, "completed");
+/** The body of a non-streamed Responses API answer; `output` is `responseOutputItems(reply)`. */
+export function responseBody(reply: WireReply, output: OutputItems): Record<string, unknown> {
+  return responseObject(reply, "completed", output);
 }
 
 /**
@@ -69,9 +72,9 @@ export function responseBody(reply: WireReply): Record<string, unknown> {
  * `response.created`, `response.in_progress`, per output item `response.output_item.added`, its
  * deltas (`response.output_text.delta` word by word, `response.function_call_arguments.delta` in
  * two halves), their `.done` events and `response.output_item.done`, then `response.completed`
- * with the usage.
+ * with the usage and `output` (`responseOutputItems(reply)`).
  */
-export function responseEvents(reply: WireReply): WireEvent[] {
+export function responseEvents(reply: WireReply, output: OutputItems): WireEvent[] {
   const events: WireEvent[] = [];
   const push = (type: string, payload: Record<string, unknown>, carriesOutput = false) => {
     events.push({
@@ -80,8 +83,8 @@ export function responseEvents(reply: WireReply): WireEvent[] {
       carriesOutput,
     });
   };
-  push("response.created", { response: responseObject(reply, "in_progress") });
-  push("response.in_progress", { response: responseObject(reply, "in_progress") });
+  push("response.created", { response: responseObject(reply, "in_progress", []) });
+  push("response.in_progress", { response: responseObject(reply, "in_progress", []) });
   let outputIndex = 0;
   if (reply.text !== undefined) {
     const text = reply.text;
@@ -129,9 +132,7 @@ export function responseEvents(reply: WireReply): WireEvent[] {
       { output_index: outputIndex, item: functionCallItem(toolCall, "", "in_progress") },
       true,
     );
-    const half = Math.ceil(toolCall.argumentsJson.length / 2);
-    for (const delta of [toolCall.argumentsJson.slice(0, half), toolCall.argumentsJson.slice(half)]) {
-      if (delta === "") continue;
+    for (const delta of argumentHalves(toolCall.argumentsJson)) {
       push(
         "response.function_call_arguments.delta",
         { item_id: toolCall.itemId, output_index: outputIndex, delta },
@@ -149,6 +150,6 @@ export function responseEvents(reply: WireReply): WireEvent[] {
     });
     outputIndex += 1;
   }
-  push("response.completed", { response: responseObject(reply, "completed") });
+  push("response.completed", { response: responseObject(reply, "completed", output) });
   return events;
 }

@@ -1,4 +1,4 @@
-import { BYTES_PER_MS, rmsOfPcm16 } from "./pcm";
+import { concatPcm, pcmByteLength, pcmDurationMsOfBytes, rmsEnergy } from "@scenario/voice";
 
 /** Options of the energy-based stand-in for the Realtime API's server VAD. */
 export interface EnergyVadOptions {
@@ -50,12 +50,7 @@ export class EnergyVad {
     private readonly options: Required<EnergyVadOptions>,
     private silenceDurationMs: number,
   ) {
-    this.frameBytes = options.frameMs * BYTES_PER_MS;
-  }
-
-  /** True between a start and its stop. */
-  get isSpeaking(): boolean {
-    return this.speaking;
+    this.frameBytes = pcmByteLength(options.frameMs);
   }
 
   /** Changes the silence that ends speech (a `session.update` may change it mid-call). */
@@ -66,20 +61,15 @@ export class EnergyVad {
   /** Feeds appended audio and returns the boundaries it completes, in order. */
   push(pcm: Uint8Array): VadBoundary[] {
     const boundaries: VadBoundary[] = [];
-    let data = pcm;
-    if (this.leftover.byteLength > 0) {
-      data = new Uint8Array(this.leftover.byteLength + pcm.byteLength);
-      data.set(this.leftover);
-      data.set(pcm, this.leftover.byteLength);
-    }
+    const data = this.leftover.byteLength > 0 ? concatPcm([this.leftover, pcm]) : pcm;
     let offset = 0;
     while (data.byteLength - offset >= this.frameBytes) {
       const frame = data.subarray(offset, offset + this.frameBytes);
       offset += this.frameBytes;
-      const frameStartMs = this.processedBytes / BYTES_PER_MS;
+      const frameStartMs = pcmDurationMsOfBytes(this.processedBytes);
       this.processedBytes += this.frameBytes;
-      const frameEndMs = this.processedBytes / BYTES_PER_MS;
-      const voiced = rmsOfPcm16(frame) > this.options.rmsThreshold;
+      const frameEndMs = pcmDurationMsOfBytes(this.processedBytes);
+      const voiced = rmsEnergy(frame) > this.options.rmsThreshold;
       if (voiced) {
         if (this.voicedRunMs === 0) this.voicedRunStartMs = frameStartMs;
         this.voicedRunMs += this.options.frameMs;

@@ -139,6 +139,25 @@ describe("startFakeRealtimeServer: handshake and session", () => {
     expect(everything).toContain("[redacted]");
   });
 
+  it("redacts cookies, proxy credentials and token headers too", async () => {
+    const server = await start();
+    const client = await connectRawClient(server.url, {
+      headers: {
+        Cookie: "session=sk-cookie-secret",
+        "Proxy-Authorization": "Basic sk-proxy-secret",
+        "X-Auth-Token": "sk-token-secret",
+      },
+    });
+    clients.push(client);
+    await client.next("session.created");
+    const [connection] = server.connections;
+    expect(connection?.headers.cookie).toBe("[redacted]");
+    expect(connection?.headers["proxy-authorization"]).toBe("Basic [redacted]");
+    expect(connection?.headers["x-auth-token"]).toBe("[redacted]");
+    expect(connection?.authorized).toBe(true);
+    expect(JSON.stringify(server.connections)).not.toContain("sk-");
+  });
+
   it("answers malformed frames and unknown events with error events", async () => {
     const server = await start();
     const client = await connectRawClient(server.url);

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { ConfigurationError } from "@scenario/spec";
 import { fliteSpeech, type SpeechToTextProvider, type TextToSpeechProvider } from "@scenario/voice";
 import { WebSocketServer } from "ws";
+import { checkNonNegativeMs } from "../shared/checks";
+import { isCredentialHeader, redactHeaders } from "../shared/redact-headers";
 import type { EnergyVadOptions } from "./energy-vad";
 import { RealtimeConnection, type RealtimeServerContext } from "./realtime-connection";
 import type {
@@ -181,40 +183,23 @@ function toSynthesizer(
   );
 }
 
-function checkNonNegative(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-    throw new ConfigurationError(
-      `\`${name}\` must be a finite number of milliseconds >= 0, got ${String(value)}.`,
-    );
-  }
-}
-
-function redactHeaders(request: IncomingMessage): { headers: Record<string, string>; authorized: boolean } {
-  const headers: Record<string, string> = {};
-  let authorized = false;
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.join(", ") : value;
-    if (name === "authorization") {
-      authorized = true;
-      const scheme = text.split(" ")[0];
-      headers[name] = text.includes(" ") ? `${scheme} [redacted]` : "[redacted]";
-    } else if (/api-key|token|secret/i.test(name)) {
-      authorized = true;
-      headers[name] = "[redacted]";
-    } else if (name === "sec-websocket-protocol") {
-      headers[name] = text
-        .split(",")
-        .map((protocol) => protocol.trim())
-        .map((protocol) => {
-          if (!protocol.startsWith(KEY_SUBPROTOCOL_PREFIX)) return protocol;
-          authorized = true;
-          return `${KEY_SUBPROTOCOL_PREFIX}[redacted]`;
-        })
-        .join(", ");
-    } else {
-      headers[name] = text;
-    }
+function redactConnectionHeaders(request: IncomingMessage): {
+  headers: Record<string, string>;
+  authorized: boolean;
+} {
+  const headers = redactHeaders(request.headers, { marker: "[redacted]", keepScheme: true });
+  let authorized = Object.keys(request.headers).some(isCredentialHeader);
+  const protocols = headers["sec-websocket-protocol"];
+  if (protocols !== undefined) {
+    headers["sec-websocket-protocol"] = protocols
+      .split(",")
+      .map((protocol) => protocol.trim())
+      .map((protocol) => {
+        if (!protocol.startsWith(KEY_SUBPROTOCOL_PREFIX)) return protocol;
+        authorized = true;
+        return `${KEY_SUBPROTOCOL_PREFIX}[redacted]`;
+      })
+      .join(", ");
   }
   return { headers, authorized };
 }
@@ -235,7 +220,7 @@ function redactUrl(rawUrl: string): string {
 export async function startFakeRealtimeServer(
   options: FakeRealtimeServerOptions = {},
 ): Promise<FakeRealtimeServer> {
-  checkNonNegative("thinkTimeMs", options.thinkTimeMs);
+  checkNonNegativeMs("thinkTimeMs", options.thinkTimeMs);
   const paceFactor = options.paceFactor ?? 1;
   if (!(paceFactor > 0)) {
     throw new ConfigurationError(
@@ -254,8 +239,8 @@ export async function startFakeRealtimeServer(
     minSpeechMs: options.vad?.minSpeechMs ?? 40,
     frameMs: options.vad?.frameMs ?? 20,
   };
-  checkNonNegative("vad.silenceDurationMs", vad.silenceDurationMs);
-  checkNonNegative("vad.minSpeechMs", vad.minSpeechMs);
+  checkNonNegativeMs("vad.silenceDurationMs", vad.silenceDurationMs);
+  checkNonNegativeMs("vad.minSpeechMs", vad.minSpeechMs);
   if (!(Number.isInteger(vad.frameMs) && vad.frameMs >= 1)) {
     throw new ConfigurationError(
       `\`vad.frameMs\` must be a whole number of milliseconds >= 1, got ${vad.frameMs}.`,
@@ -329,7 +314,7 @@ export async function startFakeRealtimeServer(
 
   wss.on("connection", (socket, request) => {
     const id = connections.length;
-    const { headers, authorized } = redactHeaders(request);
+    const { headers, authorized } = redactConnectionHeaders(request);
     const requestUrl = new URL(request.url ?? path, "http://127.0.0.1");
     const record: RealtimeConnectionRecord = {
       id,

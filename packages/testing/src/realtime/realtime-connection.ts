@@ -1,6 +1,9 @@
+import { concatPcm, pcmByteLength, pcmDurationMsOfBytes, pcmToBase64 } from "@scenario/voice";
 import type { WebSocket } from "ws";
+import { estimateTokens } from "../openai/estimate-tokens";
+import { isRecord } from "../shared/checks";
 import { EnergyVad, type EnergyVadOptions } from "./energy-vad";
-import { BYTES_PER_MS, concatBytes, decodeBase64, encodeBase64, pcmDurationMs } from "./pcm";
+import { decodeBase64 } from "./pcm";
 import type {
   RealtimeCancelRecord,
   RealtimeEvent,
@@ -44,11 +47,6 @@ interface ActiveResponse {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-interface AssistantItem {
-  id: string;
-  audioMs: number;
-}
-
 interface PendingUserInput {
   audio: Uint8Array[];
   transcripts: Array<Promise<string | undefined>>;
@@ -60,16 +58,12 @@ const SERVER_ERROR_MESSAGE = "The server had an error while processing your requ
 function mergeSession(target: Record<string, unknown>, patch: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(patch)) {
     const current = target[key];
-    if (isPlainObject(value) && isPlainObject(current)) {
+    if (isRecord(value) && isRecord(current)) {
       mergeSession(current, value);
     } else {
       target[key] = structuredClone(value);
     }
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // Beta-era session fields the GA API rejects as unknown parameters.
@@ -87,11 +81,12 @@ export class RealtimeConnection {
   private readonly session: RealtimeSession;
   private inputChunks: Uint8Array[] = [];
   private inputBytes = 0;
-  private appendedBytes = 0;
+  /** Where the input buffer starts in all audio appended to the connection. */
   private bufferStartByte = 0;
   private pending: PendingUserInput = { audio: [], transcripts: [] };
   private lastItemId: string | null = null;
-  private readonly assistantItems = new Map<string, AssistantItem>();
+  /** The audio length of each assistant item, by item id (what a truncate may cut). */
+  private readonly assistantAudioMs = new Map<string, number>();
   private active: ActiveResponse | undefined;
   private responseCount = 0;
   private vad: EnergyVad | undefined;
@@ -149,7 +144,7 @@ export class RealtimeConnection {
     let event: RealtimeEvent;
     try {
       const parsed: unknown = JSON.parse(text);
-      if (!isPlainObject(parsed) || typeof parsed.type !== "string") throw new Error("not an event");
+      if (!isRecord(parsed) || typeof parsed.type !== "string") throw new Error("not an event");
       event = parsed as RealtimeEvent;
     } catch {
       this.server.log(this.frame("received", { type: "(invalid)", raw: text.slice(0, 2000) }));
@@ -170,7 +165,7 @@ export class RealtimeConnection {
         this.append(event, clientEventId);
         return;
       case "input_audio_buffer.commit":
-        this.commit("client", clientEventId);
+        this.commit(clientEventId);
         return;
       case "input_audio_buffer.clear":
         this.clearInput();
@@ -212,14 +207,12 @@ export class RealtimeConnection {
   /** Stops all work when the socket closes (either side). */
   handleClose(): void {
     this.closed = true;
-    if (this.active !== undefined) {
-      this.finishActive("connection-closed");
-    }
+    this.finishActive("connection-closed");
   }
 
   private updateSession(event: RealtimeEvent, clientEventId: string | undefined): void {
     const patch = event.session;
-    if (!isPlainObject(patch)) {
+    if (!isRecord(patch)) {
       this.sendError(
         "invalid_request_error",
         "missing_required_parameter",
@@ -257,9 +250,9 @@ export class RealtimeConnection {
 
   private turnDetection(): Record<string, unknown> | undefined {
     const audio = this.session.audio;
-    if (!isPlainObject(audio) || !isPlainObject(audio.input)) return undefined;
+    if (!isRecord(audio) || !isRecord(audio.input)) return undefined;
     const detection = audio.input.turn_detection;
-    return isPlainObject(detection) ? detection : undefined;
+    return isRecord(detection) ? detection : undefined;
   }
 
   private configureVad(): void {
@@ -275,7 +268,7 @@ export class RealtimeConnection {
     if (this.vad === undefined) {
       this.vad = new EnergyVad(this.server.vad, silenceMs);
       // The VAD counts bytes from its creation; remember where that was in all appended audio.
-      this.vadOffset = this.appendedBytes;
+      this.vadOffset = this.bufferStartByte + this.inputBytes;
     } else {
       this.vad.setSilenceDurationMs(silenceMs);
     }
@@ -295,11 +288,10 @@ export class RealtimeConnection {
     }
     this.inputChunks.push(audio);
     this.inputBytes += audio.byteLength;
-    this.appendedBytes += audio.byteLength;
     if (this.vad === undefined) return;
     for (const boundary of this.vad.push(audio)) {
       const decidedAtByte = this.vadOffset + boundary.decidedAtByte;
-      const audioMs = pcmDurationMs(this.vadOffset) + boundary.audioMs;
+      const audioMs = pcmDurationMsOfBytes(this.vadOffset) + boundary.audioMs;
       if (boundary.type === "speech_started") {
         this.vadItemId = this.server.nextId("item");
         this.send({
@@ -329,11 +321,11 @@ export class RealtimeConnection {
     }
   }
 
-  private commit(committedBy: "client" | "server_vad", clientEventId: string | undefined): void {
+  private commit(clientEventId: string | undefined): void {
     this.vad?.reset();
     const itemId = this.vadItemId ?? this.server.nextId("item");
     this.vadItemId = undefined;
-    this.commitUpTo(this.bufferStartByte + this.inputBytes, committedBy, clientEventId, itemId);
+    this.commitUpTo(this.bufferStartByte + this.inputBytes, "client", clientEventId, itemId);
   }
 
   private commitUpTo(
@@ -342,8 +334,7 @@ export class RealtimeConnection {
     clientEventId: string | undefined,
     itemId: string,
   ): void {
-    const all = concatBytes(this.inputChunks);
-    const take = Math.max(0, Math.min(all.byteLength, endByte - this.bufferStartByte));
+    const take = Math.max(0, Math.min(this.inputBytes, endByte - this.bufferStartByte));
     if (take === 0) {
       this.sendError(
         "invalid_request_error",
@@ -353,11 +344,7 @@ export class RealtimeConnection {
       );
       return;
     }
-    const audio = all.slice(0, take);
-    const rest = all.slice(take);
-    this.inputChunks = rest.byteLength > 0 ? [rest] : [];
-    this.inputBytes = rest.byteLength;
-    this.bufferStartByte += take;
+    const audio = this.takeInput(take);
     const previousItemId = this.lastItemId;
     this.lastItemId = itemId;
     const turn: RealtimeTurnRecord = {
@@ -383,6 +370,26 @@ export class RealtimeConnection {
     this.announceItem(item, previousItemId);
   }
 
+  /**
+   * Removes the first `byteCount` bytes from the input buffer and returns them. They are copied
+   * once, as they leave in the turn log; what stays behind are views of the appended chunks.
+   */
+  private takeInput(byteCount: number): Uint8Array {
+    const taken = new Uint8Array(byteCount);
+    const rest: Uint8Array[] = [];
+    let filled = 0;
+    for (const chunk of this.inputChunks) {
+      const used = Math.min(chunk.byteLength, byteCount - filled);
+      taken.set(chunk.subarray(0, used), filled);
+      filled += used;
+      if (used < chunk.byteLength) rest.push(chunk.subarray(used));
+    }
+    this.inputChunks = rest;
+    this.inputBytes -= byteCount;
+    this.bufferStartByte += byteCount;
+    return taken;
+  }
+
   private async transcribe(turn: RealtimeTurnRecord): Promise<string | undefined> {
     if (this.server.transcribe === undefined) return undefined;
     try {
@@ -390,7 +397,7 @@ export class RealtimeConnection {
       if (transcript === undefined) return undefined;
       turn.transcript = transcript;
       const audio = this.session.audio;
-      const wanted = isPlainObject(audio) && isPlainObject(audio.input) && audio.input.transcription != null;
+      const wanted = isRecord(audio) && isRecord(audio.input) && audio.input.transcription != null;
       if (wanted && !this.closed) {
         this.send({
           type: "conversation.item.input_audio_transcription.completed",
@@ -422,7 +429,7 @@ export class RealtimeConnection {
 
   private createItem(event: RealtimeEvent, clientEventId: string | undefined): void {
     const item = event.item;
-    if (!isPlainObject(item)) {
+    if (!isRecord(item)) {
       this.sendError(
         "invalid_request_error",
         "missing_required_parameter",
@@ -436,7 +443,7 @@ export class RealtimeConnection {
     const stored = { ...structuredClone(item), id: itemId, object: "realtime.item", status: "completed" };
     if (item.role === "user" && Array.isArray(item.content)) {
       for (const part of item.content) {
-        if (!isPlainObject(part)) continue;
+        if (!isRecord(part)) continue;
         if (part.type === "input_text" && typeof part.text === "string") {
           this.pending.transcripts.push(Promise.resolve(part.text));
         } else if (part.type === "input_audio" && typeof part.audio === "string") {
@@ -453,24 +460,24 @@ export class RealtimeConnection {
   }
 
   private truncate(event: RealtimeEvent, clientEventId: string | undefined): void {
-    const itemId = event.item_id;
-    const item = typeof itemId === "string" ? this.assistantItems.get(itemId) : undefined;
-    if (item === undefined) {
+    const itemId = typeof event.item_id === "string" ? event.item_id : undefined;
+    const itemAudioMs = itemId === undefined ? undefined : this.assistantAudioMs.get(itemId);
+    if (itemId === undefined || itemAudioMs === undefined) {
       this.sendError(
         "invalid_request_error",
         "invalid_value",
-        `Invalid 'item_id': no assistant item '${String(itemId)}' in this conversation. Only assistant message items can be truncated.`,
+        `Invalid 'item_id': no assistant item '${String(event.item_id)}' in this conversation. Only assistant message items can be truncated.`,
         clientEventId,
         "item_id",
       );
       return;
     }
     const audioEndMs = event.audio_end_ms;
-    if (typeof audioEndMs !== "number" || audioEndMs < 0 || audioEndMs > Math.ceil(item.audioMs)) {
+    if (typeof audioEndMs !== "number" || audioEndMs < 0 || audioEndMs > Math.ceil(itemAudioMs)) {
       this.sendError(
         "invalid_request_error",
         "invalid_value",
-        `Invalid 'audio_end_ms': ${String(audioEndMs)} is outside the item's audio (0..${Math.ceil(item.audioMs)} ms).`,
+        `Invalid 'audio_end_ms': ${String(audioEndMs)} is outside the item's audio (0..${Math.ceil(itemAudioMs)} ms).`,
         clientEventId,
         "audio_end_ms",
       );
@@ -479,14 +486,14 @@ export class RealtimeConnection {
     const contentIndex = typeof event.content_index === "number" ? event.content_index : 0;
     this.server.truncates.push({
       connectionId: this.id,
-      itemId: item.id,
+      itemId,
       contentIndex,
       audioEndMs,
       atMs: this.server.clock(),
     });
     this.send({
       type: "conversation.item.truncated",
-      item_id: item.id,
+      item_id: itemId,
       content_index: contentIndex,
       audio_end_ms: audioEndMs,
     });
@@ -515,10 +522,7 @@ export class RealtimeConnection {
       reason,
       deltasBeforeCancel: active.record.deltaCount,
     });
-    // A cancel can land while the policy is still deciding; the client still sees a whole response.
-    this.sendResponseCreated(active);
-    this.sendResponseDone(active.record, "cancelled", { type: "cancelled", reason });
-    this.finishActive("cancelled");
+    this.endResponse(active, "cancelled", { type: "cancelled", reason });
   }
 
   /** Ends the active response's bookkeeping and wakes its loop so it exits. */
@@ -563,18 +567,15 @@ export class RealtimeConnection {
     this.active = active;
     const pending = this.pending;
     this.pending = { audio: [], transcripts: [] };
-    this.runResponse(active, pending, isPlainObject(request) ? request : undefined).catch(
-      (error: unknown) => {
-        if (active.cancelled) return;
-        const message = error instanceof Error ? error.message : String(error);
-        this.sendError("server_error", "server_error", `The fake server's reply policy failed: ${message}`);
-        this.sendResponseDone(record, "failed", {
-          type: "failed",
-          error: { type: "server_error", code: "server_error" },
-        });
-        this.finishActive("failed");
-      },
-    );
+    this.runResponse(active, pending, isRecord(request) ? request : undefined).catch((error: unknown) => {
+      if (active.cancelled) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.sendError("server_error", "server_error", `The fake server's reply policy failed: ${message}`);
+      this.endResponse(active, "failed", {
+        type: "failed",
+        error: { type: "server_error", code: "server_error" },
+      });
+    });
   }
 
   /**
@@ -614,7 +615,7 @@ export class RealtimeConnection {
     if (active.cancelled) return;
     const context: RealtimeReplyContext = {
       session: structuredClone(this.session),
-      userAudio: concatBytes(pending.audio),
+      userAudio: concatPcm(pending.audio),
       turnIndex: record.turnIndex,
       connectionId: this.id,
     };
@@ -648,8 +649,7 @@ export class RealtimeConnection {
 
     const itemId = this.server.nextId("item");
     record.itemId = itemId;
-    const audioMs = pcmDurationMs(audio.byteLength);
-    this.assistantItems.set(itemId, { id: itemId, audioMs });
+    this.assistantAudioMs.set(itemId, pcmDurationMsOfBytes(audio.byteLength));
     const previousItemId = this.lastItemId;
     this.lastItemId = itemId;
     const item = {
@@ -666,7 +666,8 @@ export class RealtimeConnection {
     this.send({ type: "conversation.item.created", previous_item_id: previousItemId, item });
     this.send({ type: "response.content_part.added", ...where, part: { type: "audio", transcript: "" } });
 
-    const chunkBytes = Math.max(2, Math.round(this.server.chunkMs * BYTES_PER_MS) & ~1);
+    // Not pcmByteLength(chunkMs): its rounding differs for a fractional chunkMs, and chunk sizes stay.
+    const chunkBytes = Math.max(2, Math.round(this.server.chunkMs * pcmByteLength(1)) & ~1);
     const chunkCount = Math.ceil(audio.byteLength / chunkBytes);
     const words = reply.transcript.match(/\S+\s*/g) ?? [];
     const firstAt = this.server.clock();
@@ -693,7 +694,7 @@ export class RealtimeConnection {
       if (index === 0) record.firstAudioAtMs = this.server.clock();
       record.deltaCount++;
       record.sentAudioBytes += delta.byteLength;
-      this.send({ type: "response.output_audio.delta", ...where, delta: encodeBase64(delta) });
+      this.send({ type: "response.output_audio.delta", ...where, delta: pcmToBase64(delta) });
     }
     if (fault?.type === "close" && chunkCount <= (fault.afterDeltas ?? 0)) return this.closeForFault(fault);
     if (fault?.type === "error" && fault.afterDeltas !== undefined) return this.failForFault(active, fault);
@@ -715,8 +716,23 @@ export class RealtimeConnection {
     };
     this.send({ type: "response.output_item.done", response_id: record.id, output_index: 0, item: doneItem });
     this.send({ type: "conversation.item.done", previous_item_id: previousItemId, item: doneItem });
-    this.sendResponseDone(record, "completed", null, [doneItem]);
-    this.finishActive("completed");
+    this.endResponse(active, "completed", null, [doneItem]);
+  }
+
+  /**
+   * Ends a response the client has been told about (or is told about now): `response.created`
+   * when not yet sent, so a client always sees a whole response, then `response.done`, then the
+   * bookkeeping.
+   */
+  private endResponse(
+    active: ActiveResponse,
+    status: "completed" | "cancelled" | "failed",
+    statusDetails: unknown,
+    output?: unknown[],
+  ): void {
+    this.sendResponseCreated(active);
+    this.sendResponseDone(active.record, status, statusDetails, output);
+    this.finishActive(status);
   }
 
   private sendResponseCreated(active: ActiveResponse): void {
@@ -729,18 +745,17 @@ export class RealtimeConnection {
   }
 
   private closeForFault(fault: Extract<RealtimeFault, { type: "close" }>): void {
-    if (this.active !== undefined) this.finishActive("connection-closed");
+    this.finishActive("connection-closed");
     if (fault.abrupt === true) this.socket.terminate();
     else this.socket.close(fault.code ?? 1011, "fake server fault");
   }
 
   private failForFault(active: ActiveResponse, fault: Extract<RealtimeFault, { type: "error" }>): void {
     this.sendFaultError(fault);
-    this.sendResponseDone(active.record, "failed", {
+    this.endResponse(active, "failed", {
       type: "failed",
       error: { type: fault.errorType ?? "server_error", code: fault.code ?? "server_error" },
     });
-    this.finishActive("failed");
   }
 
   private sendFaultError(fault: Extract<RealtimeFault, { type: "error" }>): void {
@@ -758,15 +773,7 @@ export class RealtimeConnection {
     statusDetails: unknown,
   ): Record<string, unknown> {
     const audio = this.session.audio;
-    const outputAudio = isPlainObject(audio) && isPlainObject(audio.output) ? audio.output : {};
-    const inputMs = this.server.turns
-      .filter((turn) => turn.connectionId === this.id)
-      .reduce((sum, turn) => sum + pcmDurationMs(turn.audio.byteLength), 0);
-    const outputMs = pcmDurationMs(record.sentAudioBytes);
-    // Roughly one audio token per 100 ms: deterministic, not OpenAI's exact accounting.
-    const inputTokens = Math.ceil(inputMs / 100);
-    const outputAudioTokens = Math.ceil(outputMs / 100);
-    const outputTextTokens = Math.ceil((record.transcript ?? "").length / 4);
+    const outputAudio = isRecord(audio) && isRecord(audio.output) ? audio.output : {};
     return {
       object: "realtime.response",
       id: record.id,
@@ -777,17 +784,27 @@ export class RealtimeConnection {
       output_modalities: ["audio"],
       max_output_tokens: "inf",
       audio: { output: { format: outputAudio.format ?? null, voice: outputAudio.voice ?? null } },
-      usage:
-        status === "in_progress"
-          ? null
-          : {
-              total_tokens: inputTokens + outputAudioTokens + outputTextTokens,
-              input_tokens: inputTokens,
-              output_tokens: outputAudioTokens + outputTextTokens,
-              input_token_details: { text_tokens: 0, audio_tokens: inputTokens, cached_tokens: 0 },
-              output_token_details: { text_tokens: outputTextTokens, audio_tokens: outputAudioTokens },
-            },
+      usage: status === "in_progress" ? null : this.usageOf(record),
       metadata: null,
+    };
+  }
+
+  /** The usage of a finished response (an in-progress one has none). */
+  private usageOf(record: RealtimeResponseRecord): Record<string, unknown> {
+    const inputMs = this.server.turns
+      .filter((turn) => turn.connectionId === this.id)
+      .reduce((sum, turn) => sum + pcmDurationMsOfBytes(turn.audio.byteLength), 0);
+    const outputMs = pcmDurationMsOfBytes(record.sentAudioBytes);
+    // Roughly one audio token per 100 ms: deterministic, not OpenAI's exact accounting.
+    const inputTokens = Math.ceil(inputMs / 100);
+    const outputAudioTokens = Math.ceil(outputMs / 100);
+    const outputTextTokens = estimateTokens(record.transcript ?? "");
+    return {
+      total_tokens: inputTokens + outputAudioTokens + outputTextTokens,
+      input_tokens: inputTokens,
+      output_tokens: outputAudioTokens + outputTextTokens,
+      input_token_details: { text_tokens: 0, audio_tokens: inputTokens, cached_tokens: 0 },
+      output_token_details: { text_tokens: outputTextTokens, audio_tokens: outputAudioTokens },
     };
   }
 

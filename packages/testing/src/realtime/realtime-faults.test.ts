@@ -130,6 +130,10 @@ describe("startFakeRealtimeServer: faults", () => {
     expect(String((client.ofType("error")[0]!.event.error as { message: string }).message)).toContain(
       "policy exploded",
     );
+    // The client still sees a whole response: response.created before response.done.
+    const types = client.events.map((received) => received.event.type);
+    expect(types.indexOf("response.created")).toBeGreaterThan(-1);
+    expect(types.indexOf("response.created")).toBeLessThan(types.indexOf("response.done"));
   });
 });
 

@@ -185,9 +185,12 @@ export interface RealtimeConnectionRecord {
   id: number;
   /** The request path and query (secrets in the query redacted). */
   url: string;
-  /** The upgrade request's headers, with `authorization`, `api-key` and key subprotocols redacted. */
+  /**
+   * The upgrade request's headers, with credential headers (`authorization`, `cookie`, api-key,
+   * token and secret headers…) and key subprotocols redacted.
+   */
   headers: Record<string, string>;
-  /** True when the client sent credentials (a bearer token, an api key header or key subprotocol). */
+  /** True when the client sent credentials (a credential header or a key subprotocol). */
   authorized: boolean;
   /** When it opened, on the server's clock. */
   openedAtMs: number;

@@ -1,4 +1,5 @@
-import { BYTES_PER_MS } from "./pcm";
+import { VOICE_SAMPLE_RATE } from "@scenario/spec";
+import { pcmByteLength } from "@scenario/voice";
 
 /** Options of `syntheticSpeech()`. */
 export interface SyntheticSpeechOptions {
@@ -19,7 +20,6 @@ export interface SyntheticSpeechOptions {
   amplitude?: number;
 }
 
-const SAMPLE_RATE = 24_000;
 const HARMONIC_WEIGHTS = [1, 0.6, 0.4, 0.25, 0.15];
 const EDGE_FADE_MS = 15;
 
@@ -36,12 +36,12 @@ export function syntheticSpeech(text: string, options: SyntheticSpeechOptions = 
   const characters = [...text.trim()];
   const totalMs = Math.max(minDurationMs, Math.round(characters.length * msPerCharacter));
   // Whole milliseconds keep the audio an exact number of 24 kHz samples.
-  const pcm = new Uint8Array(totalMs * BYTES_PER_MS);
+  const pcm = new Uint8Array(pcmByteLength(totalMs));
   const sampleCount = pcm.byteLength / 2;
   const view = new DataView(pcm.buffer);
   const samplesPerCharacter = characters.length === 0 ? sampleCount : sampleCount / characters.length;
   const weightSum = HARMONIC_WEIGHTS.reduce((sum, weight) => sum + weight, 0);
-  const fadeSamples = (EDGE_FADE_MS * SAMPLE_RATE) / 1000;
+  const fadeSamples = (EDGE_FADE_MS * VOICE_SAMPLE_RATE) / 1000;
 
   // Walk word by word so each word gets its own pitch and smooth edges.
   const wordOfCharacter: Array<WordSpan | undefined> = new Array(characters.length);
@@ -58,12 +58,12 @@ export function syntheticSpeech(text: string, options: SyntheticSpeechOptions = 
       const baseHz = word === undefined ? 140 : 110 + (word.hash % 70);
       // A gentle falling glide, as in a spoken word.
       const pitchHz = baseHz * (1.08 - 0.16 * position);
-      phase += (2 * Math.PI * pitchHz) / SAMPLE_RATE;
+      phase += (2 * Math.PI * pitchHz) / VOICE_SAMPLE_RATE;
       let voiced = 0;
       for (let harmonic = 0; harmonic < HARMONIC_WEIGHTS.length; harmonic++) {
         voiced += HARMONIC_WEIGHTS[harmonic]! * Math.sin((harmonic + 1) * phase);
       }
-      const seconds = (index - wordStart) / SAMPLE_RATE;
+      const seconds = (index - wordStart) / VOICE_SAMPLE_RATE;
       const syllable = 0.6 + 0.4 * Math.abs(Math.sin(Math.PI * 4 * seconds));
       const edge = Math.min(1, (index - wordStart) / fadeSamples, (wordEnd - index) / fadeSamples);
       value = (amplitude * voiced * syllable * Math.max(0, edge)) / weightSum;
