@@ -5,6 +5,7 @@ import {
   ScriptError,
   type ToolCallPart,
 } from "@scenario/spec";
+import { isModelMessage } from "./agent-return";
 import { describeValue } from "./describe-value";
 import { createMessageId, createThreadId } from "./ids";
 
@@ -13,8 +14,6 @@ interface ConversationEntry {
   /** Unique per entry, also when one message object is added twice. */
   id: string;
 }
-
-const MESSAGE_ROLES = new Set(["user", "assistant", "system", "tool"]);
 
 /** What the executor does to a state beyond its public surface. */
 export interface StateControl {
@@ -52,19 +51,19 @@ export class ScenarioExecutionState implements ScenarioExecutionStateLike {
   /** The scenario's configuration. */
   readonly config: ScenarioConfig;
   private readonly entries: ConversationEntry[] = [];
-  /** Per agent index: ids of the entries that agent has not been given yet, in order. */
-  private readonly queues: string[][];
+  /** Per agent index: the entries that agent has not been given yet, in order. */
+  private readonly queues: ConversationEntry[][];
   private turn = 0;
   private messageListener: ((message: ModelMessage) => void) | undefined;
 
   /**
-   * @param config The scenario's configuration; one message queue is kept per `config.agents` entry.
-   * @param threadId The conversation's thread id. @default `config.threadId`, else a fresh id
+   * @param config The scenario's configuration; one message queue is kept per `config.agents` entry,
+   * and the thread id is `config.threadId`, else a fresh id.
    */
-  constructor(config: ScenarioConfig, threadId?: string) {
+  constructor(config: ScenarioConfig) {
     this.config = config;
-    this.threadId = threadId ?? config.threadId ?? createThreadId();
-    this.queues = (Array.isArray(config.agents) ? config.agents : []).map(() => []);
+    this.threadId = config.threadId ?? createThreadId();
+    this.queues = config.agents.map(() => []);
     controls.set(this, {
       appendMessage: (message, producerIndex) => this.append(message, producerIndex),
       takePendingMessages: (agentIndex) => this.takePending(agentIndex),
@@ -144,9 +143,9 @@ export class ScenarioExecutionState implements ScenarioExecutionStateLike {
     }
     const removed = this.entries.splice(Math.min(index, this.entries.length));
     if (removed.length > 0) {
-      const removedIds = new Set(removed.map((entry) => entry.id));
+      const removedEntries = new Set(removed);
       for (const queue of this.queues) {
-        const kept = queue.filter((id) => !removedIds.has(id));
+        const kept = queue.filter((entry) => !removedEntries.has(entry));
         queue.splice(0, queue.length, ...kept);
       }
     }
@@ -158,7 +157,7 @@ export class ScenarioExecutionState implements ScenarioExecutionStateLike {
     const entry: ConversationEntry = { message, id: createMessageId() };
     this.entries.push(entry);
     this.queues.forEach((queue, agentIndex) => {
-      if (agentIndex !== producerIndex) queue.push(entry.id);
+      if (agentIndex !== producerIndex) queue.push(entry);
     });
     this.messageListener?.(message);
   }
@@ -166,15 +165,10 @@ export class ScenarioExecutionState implements ScenarioExecutionStateLike {
   private takePending(agentIndex: number): { messages: ModelMessage[]; acknowledge: () => void } {
     const queue = this.queues[agentIndex] ?? [];
     const delivered = new Set(queue);
-    const byId = new Map(this.entries.map((entry) => [entry.id, entry.message]));
-    const messages = queue.flatMap((id) => {
-      const message = byId.get(id);
-      return message ? [message] : [];
-    });
     return {
-      messages,
+      messages: queue.map((entry) => entry.message),
       acknowledge: () => {
-        const kept = queue.filter((id) => !delivered.has(id));
+        const kept = queue.filter((entry) => !delivered.has(entry));
         queue.splice(0, queue.length, ...kept);
       },
     };
@@ -190,17 +184,10 @@ export class ScenarioExecutionState implements ScenarioExecutionStateLike {
 }
 
 function assertMessage(message: unknown): asserts message is ModelMessage {
-  const role = (message as { role?: unknown } | null)?.role;
-  if (
-    message === null ||
-    typeof message !== "object" ||
-    typeof role !== "string" ||
-    !MESSAGE_ROLES.has(role) ||
-    !("content" in message)
-  ) {
+  if (!isModelMessage(message)) {
     throw new ScriptError(
       `Cannot add ${describeValue(message)} to the conversation: a message is an object with a role ` +
-        `("user", "assistant", "system" or "tool") and content, e.g. { role: "user", content: "Hi" }.`,
+        `("user", "assistant", "system" or "tool") and content (a string or an array of parts), e.g. { role: "user", content: "Hi" }.`,
     );
   }
 }

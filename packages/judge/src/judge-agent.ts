@@ -1,9 +1,15 @@
-import { callParticipantModel, type RetryOptions, resolveParticipantModel } from "@scenario/llm";
+import {
+  callParticipantModel,
+  type RetryOptions,
+  resolveParticipantModel,
+  validateSamplingOptions,
+} from "@scenario/llm";
 import {
   type AgentAdapter,
   type AgentInput,
   AgentRole,
   ConfigurationError,
+  DEFAULT_MAX_TURNS,
   type JudgeResult,
 } from "@scenario/spec";
 import { generateText, type LanguageModel, ToolChoiceViolationError } from "ai";
@@ -83,8 +89,9 @@ const ROLE_HEADER = { "X-Scenario-Role": "judge" };
  */
 export function judgeAgent(options: JudgeAgentOptions): JudgeAgent {
   const criteria = validateCriteria(options?.criteria, "judgeAgent({ criteria })");
-  const temperature = validateNumber(options.temperature, "temperature", 0, 2) ?? 0;
-  const maxTokens = validateInteger(options.maxTokens, "maxTokens", 1);
+  const sampling = validateSamplingOptions(options, "judgeAgent");
+  const temperature = sampling.temperature ?? 0;
+  const maxTokens = sampling.maxTokens;
   const minTurns = validateInteger(options.minTurns, "minTurns", 0) ?? 0;
   const judgeEvery = validateCadence(options.judgeEvery);
   const instructions = options.systemPrompt ?? DEFAULT_JUDGE_INSTRUCTIONS;
@@ -92,7 +99,7 @@ export function judgeAgent(options: JudgeAgentOptions): JudgeAgent {
   const judge = async (input: AgentInput): Promise<JudgeResult | null> => {
     const request = input.judgmentRequest;
     const turn = input.scenarioState.currentTurn;
-    const maxTurns = input.scenarioConfig.maxTurns ?? 10;
+    const maxTurns = input.scenarioConfig.maxTurns ?? DEFAULT_MAX_TURNS;
     const required = request !== undefined || turn >= maxTurns - 1;
     const checked =
       request?.criteria === undefined
@@ -204,16 +211,6 @@ function validateCriteria(criteria: unknown, where: string): string[] {
     seen.add(criterion);
   }
   return [...criteria];
-}
-
-function validateNumber(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigurationError(
-      `judgeAgent({ ${name} }) must be a number from ${min} to ${max}; got ${String(value)}.`,
-    );
-  }
-  return value;
 }
 
 function validateInteger(value: unknown, name: string, min: number): number | undefined {

@@ -1,12 +1,12 @@
-import type { CriterionVerdict } from "@scenario/spec";
+import { type CriterionVerdict, JUDGE_TOOL_NAMES } from "@scenario/spec";
 import { jsonSchema, type ToolSet, tool } from "ai";
 import { z } from "zod";
 import { repairJson } from "./repair-json";
 
 /** The tool the judge calls when the conversation should go on. */
-export const CONTINUE_TEST = "continue_test";
+export const CONTINUE_TEST = JUDGE_TOOL_NAMES.continue;
 /** The tool the judge calls to give its verdicts. */
-export const FINISH_TEST = "finish_test";
+export const FINISH_TEST = JUDGE_TOOL_NAMES.finish;
 
 const VERDICTS = ["met", "unmet", "inconclusive"] as const;
 

@@ -1,15 +1,15 @@
 import { run, ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
 import { judgeAgent } from "@scenario/judge";
 import { agent, fail, judge, message, proceed, succeed, user } from "@scenario/script";
-import { AgentRole } from "@scenario/spec";
+import { AgentRole, DEFAULT_MAX_TURNS } from "@scenario/spec";
 import { userSimulatorAgent } from "@scenario/user-simulator";
 import { AgentAdapter, JudgeAgentAdapter, UserSimulatorAgentAdapter } from "./agent-adapter";
 import { defineConfig } from "./define-config";
 import { defineScenario } from "./define-scenario";
 import { runScenario } from "./run-scenario";
 
-/** The turn limit of a scenario that sets none, as in `@langwatch/scenario`. */
-export const DEFAULT_MAX_TURNS = 10;
+// The turn limit of a scenario that sets none (10, as in `@langwatch/scenario`), shared with core.
+export { DEFAULT_MAX_TURNS };
 
 /** Whether messages are printed as they are added when a scenario does not say, as in `@langwatch/scenario`. */
 export const DEFAULT_VERBOSE = false;

@@ -31,3 +31,4 @@ export {
   withScenarioCache,
 } from "./scenario-cache";
 export { toTokenUsage, withUsageReporting } from "./token-usage";
+export { type SamplingOptions, validateSamplingOptions } from "./validate-sampling-options";

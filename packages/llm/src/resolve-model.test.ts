@@ -75,6 +75,16 @@ describe("resolveModel", () => {
     expect(() => resolveModel("openai/gpt-4o", { env: {} })).toThrow(ModelMissingError);
   });
 
+  it("with replayOnly and no key, returns the requested model, whose requests fail with ModelMissingError", async () => {
+    const model = resolveModel("openai/gpt-4o", { env: {}, participant: "judgeAgent()", replayOnly: true });
+    expect(model.modelId).toBe("gpt-4o");
+    const error = await generateText({ model, prompt: "hi", maxRetries: 0 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ModelMissingError);
+    expect((error as Error).message).toContain("Pass `model` to judgeAgent()");
+  });
+
   it("resolves a plain id through a registered global default provider", () => {
     const holder = globalThis as { AI_SDK_DEFAULT_PROVIDER?: unknown };
     holder.AI_SDK_DEFAULT_PROVIDER = createOpenAI({ apiKey: "x" });

@@ -27,6 +27,13 @@ export interface ResolveModelOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** The participant asking, for error messages ("judgeAgent()"). */
   participant?: string | undefined;
+  /**
+   * For replay mode, where recordings answer every call: without `OPENAI_API_KEY`, return the
+   * requested OpenAI model anyway (same provider and id, so its recordings match), whose every
+   * request fails with the `ModelMissingError` it would have thrown.
+   * @default false
+   */
+  replayOnly?: boolean | undefined;
 }
 
 /**
@@ -37,32 +44,48 @@ export interface ResolveModelOptions {
  * `v3` model. A string id is accepted as `openai/<id>`, or when a global default provider is
  * registered (`globalThis.AI_SDK_DEFAULT_PROVIDER`); other strings are rejected, because the AI
  * SDK would send them through its gateway, which needs a key of its own.
- * @throws ModelMissingError when no model is given or configured and OPENAI_API_KEY is not set.
+ * @throws ModelMissingError when no model is given or configured and OPENAI_API_KEY is not set
+ * (unless `replayOnly`, where the model's requests throw it instead).
  */
 export function resolveModel(model?: LanguageModel, options: ResolveModelOptions = {}): LanguageModelV3 {
   const env = options.env ?? process.env;
   const participant = options.participant ?? "judgeAgent()/userSimulatorAgent()";
+  const context: OpenAIContext = { env, participant, replayOnly: options.replayOnly === true };
   const chosen = model ?? getScenarioLLMConfig().defaultModel;
-  if (chosen === undefined)
-    return defaultOpenAIModel(env.SCENARIO_MODEL || DEFAULT_MODEL_ID, env, participant);
-  if (typeof chosen === "string") return resolveModelId(chosen, env, participant);
+  if (chosen === undefined) return defaultOpenAIModel(env.SCENARIO_MODEL || DEFAULT_MODEL_ID, context);
+  if (typeof chosen === "string") return resolveModelId(chosen, context);
   return toLanguageModelV3(chosen);
 }
 
-function defaultOpenAIModel(modelId: string, env: NodeJS.ProcessEnv, participant: string): LanguageModelV3 {
+interface OpenAIContext {
+  env: NodeJS.ProcessEnv;
+  participant: string;
+  replayOnly: boolean;
+}
+
+function defaultOpenAIModel(
+  modelId: string,
+  { env, participant, replayOnly }: OpenAIContext,
+): LanguageModelV3 {
   const apiKey = env.OPENAI_API_KEY;
   if (!apiKey) {
-    throw new ModelMissingError(
+    const missing = new ModelMissingError(
       `No model configured for ${participant}. Pass \`model\` to ${participant} or set defaultModel in ` +
         `scenario.config.ts, or set OPENAI_API_KEY to use OpenAI's ${modelId}.`,
     );
+    if (!replayOnly) throw missing;
+    return createOpenAI({
+      apiKey: "replay-only",
+      fetch: async () => {
+        throw missing;
+      },
+    })(modelId);
   }
   return createOpenAI({ apiKey, baseURL: env.OPENAI_BASE_URL || undefined })(modelId);
 }
 
-function resolveModelId(modelId: string, env: NodeJS.ProcessEnv, participant: string): LanguageModelV3 {
-  if (modelId.startsWith("openai/"))
-    return defaultOpenAIModel(modelId.slice("openai/".length), env, participant);
+function resolveModelId(modelId: string, context: OpenAIContext): LanguageModelV3 {
+  if (modelId.startsWith("openai/")) return defaultOpenAIModel(modelId.slice("openai/".length), context);
   const globalProvider = (globalThis as { AI_SDK_DEFAULT_PROVIDER?: ProviderV3 }).AI_SDK_DEFAULT_PROVIDER;
   if (globalProvider) return toLanguageModelV3(globalProvider.languageModel(modelId));
   throw new ConfigurationError(

@@ -1,10 +1,9 @@
-import { createOpenAI } from "@ai-sdk/openai";
 import type { LanguageModelV3 } from "@ai-sdk/provider";
-import { ModelMissingError, type TokenUsage } from "@scenario/spec";
+import type { TokenUsage } from "@scenario/spec";
 import type { LanguageModel } from "ai";
 import { type CallWithRetryOptions, callWithRetry, type RetryOptions } from "./call-with-retry";
 import { getScenarioLLMConfig } from "./llm-config";
-import { DEFAULT_MODEL_ID, resolveModel } from "./resolve-model";
+import { resolveModel } from "./resolve-model";
 import { resolveCacheMode, withScenarioCache } from "./scenario-cache";
 import { withUsageReporting } from "./token-usage";
 
@@ -25,34 +24,22 @@ export interface ParticipantModelOptions {
 /**
  * The model an LLM participant calls for one scenario: `resolveModel()`'s, wrapped in the
  * record/replay cache when the scenario has a `cacheKey`, reporting its tokens to `recordUsage`. In replay mode no API key is needed:
- * without one, a model that is never reached stands in for the default OpenAI model (a missing
- * recording is a `CacheMissError` before any request).
+ * without one, the requested OpenAI model stands in but is never reached (a missing recording is
+ * a `CacheMissError` before any request).
  */
 export function resolveParticipantModel(options: ParticipantModelOptions): LanguageModelV3 {
   const env = options.env ?? process.env;
   const mode = options.cacheKey ? resolveCacheMode(undefined, env) : "off";
-  let model: LanguageModelV3;
-  try {
-    model = resolveModel(options.model, { env, participant: options.participant });
-  } catch (error) {
-    if (!(error instanceof ModelMissingError) || mode !== "replay") throw error;
-    model = replayOnlyModel(env.SCENARIO_MODEL || DEFAULT_MODEL_ID, error);
-  }
+  const model = resolveModel(options.model, {
+    env,
+    participant: options.participant,
+    replayOnly: mode === "replay",
+  });
   const cached =
     options.cacheKey && mode !== "off"
       ? withScenarioCache(model, { cacheKey: options.cacheKey, env })
       : model;
   return withUsageReporting(cached, options.recordUsage);
-}
-
-// Same provider and id as the default model, so its recordings match; any request it would make fails.
-function replayOnlyModel(modelId: string, missing: ModelMissingError): LanguageModelV3 {
-  return createOpenAI({
-    apiKey: "replay-only",
-    fetch: async () => {
-      throw missing;
-    },
-  })(modelId);
 }
 
 /**

@@ -109,13 +109,13 @@ export function scenarioCacheMiddleware(options: ScenarioCacheOptions): Language
   if (options.mode !== undefined) assertCacheMode(options.mode, "the cache options");
   const cacheKey = options.cacheKey;
 
+  // Only called when the cache is on: hashing encodes the whole prompt.
   const locate = (kind: CacheEntry["kind"], model: LanguageModelV3, params: LanguageModelV3CallOptions) => {
-    const mode = resolveCacheMode(options.mode, options.env);
     const dir = resolve(options.dir ?? getScenarioLLMConfig().cacheDir ?? DEFAULT_CACHE_DIR);
     const hash = callHash(kind, cacheKey, model, params);
     const file = join(dir, directoryName(cacheKey), `${hash}.json`);
     const modelName = `${model.provider}/${model.modelId}`;
-    return { mode, file, hash, modelName };
+    return { file, hash, modelName };
   };
 
   const missError = (
@@ -134,12 +134,13 @@ export function scenarioCacheMiddleware(options: ScenarioCacheOptions): Language
   return {
     specificationVersion: "v3",
     async wrapGenerate({ doGenerate, params, model }) {
+      const mode = resolveCacheMode(options.mode, options.env);
+      if (mode === "off") return doGenerate();
       const location = locate("generate", model, params);
-      if (location.mode === "off") return doGenerate();
-      if (location.mode !== "record") {
+      if (mode !== "record") {
         const entry = await readEntry(location.file, "generate");
         if (entry.found?.generate) return replayGenerate(entry.found.generate);
-        if (location.mode === "replay") throw missError("generate", location, params, entry.unreadable);
+        if (mode === "replay") throw missError("generate", location, params, entry.unreadable);
       }
       const result = await doGenerate();
       const stored: StoredGenerate = {
@@ -166,12 +167,13 @@ export function scenarioCacheMiddleware(options: ScenarioCacheOptions): Language
       return result;
     },
     async wrapStream({ doStream, params, model }) {
+      const mode = resolveCacheMode(options.mode, options.env);
+      if (mode === "off") return doStream();
       const location = locate("stream", model, params);
-      if (location.mode === "off") return doStream();
-      if (location.mode !== "record") {
+      if (mode !== "record") {
         const entry = await readEntry(location.file, "stream");
         if (entry.found?.stream) return replayStream(entry.found.stream);
-        if (location.mode === "replay") throw missError("stream", location, params, entry.unreadable);
+        if (mode === "replay") throw missError("stream", location, params, entry.unreadable);
       }
       const result = await doStream();
       const parts: LanguageModelV3StreamPart[] = [];

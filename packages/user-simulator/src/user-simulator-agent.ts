@@ -1,4 +1,9 @@
-import { callParticipantModel, type RetryOptions, resolveParticipantModel } from "@scenario/llm";
+import {
+  callParticipantModel,
+  type RetryOptions,
+  resolveParticipantModel,
+  validateSamplingOptions,
+} from "@scenario/llm";
 import {
   type AgentAdapter,
   type AgentInput,
@@ -57,8 +62,7 @@ export function userSimulatorAgent(options: UserSimulatorAgentOptions = {}): Use
       "userSimulatorAgent(options) takes an options object, for example { persona }.",
     );
   }
-  const temperature = validateNumber(options.temperature, "temperature", 0, 2);
-  const maxTokens = validateMaxTokens(options.maxTokens);
+  const { temperature, maxTokens } = validateSamplingOptions(options, "userSimulatorAgent");
   if (options.persona !== undefined && typeof options.persona !== "string") {
     throw new ConfigurationError("userSimulatorAgent({ persona }) must be a string describing the user.");
   }
@@ -78,7 +82,8 @@ export function userSimulatorAgent(options: UserSimulatorAgentOptions = {}): Use
         description: input.scenarioConfig.description,
         persona: options.persona,
         messages: input.messages,
-        correction: problems.at(-1),
+        correction:
+          problems.length > 0 ? `${problems.at(-1)}. Write only what the user says next.` : undefined,
       });
       const result = await callParticipantModel(
         ({ signal }) =>
@@ -100,36 +105,13 @@ export function userSimulatorAgent(options: UserSimulatorAgentOptions = {}): Use
       );
       const checked = checkUserLine(result.text);
       if (checked.ok) return checked.line;
-      problems.push(`${checked.problem}. Write only what the user says next.`);
+      problems.push(checked.problem);
     }
     throw new UserSimulatorError(
-      `The user simulator gave no usable message in ${MAX_LINE_ATTEMPTS} attempts (${problems
-        .map((problem) => problem.replace(/\. Write only.*$/, ""))
-        .join(
-          "; ",
-        )}). Try another model, or make the scenario's description say more clearly who the user is.`,
+      `The user simulator gave no usable message in ${MAX_LINE_ATTEMPTS} attempts (${problems.join("; ")}). ` +
+        `Try another model, or make the scenario's description say more clearly who the user is.`,
     );
   };
 
   return { role: AgentRole.USER, name: options.name ?? "UserSimulatorAgent", call: speak };
-}
-
-function validateNumber(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigurationError(
-      `userSimulatorAgent({ ${name} }) must be a number from ${min} to ${max}; got ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
-function validateMaxTokens(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new ConfigurationError(
-      `userSimulatorAgent({ maxTokens }) must be a positive integer; got ${String(value)}.`,
-    );
-  }
-  return value;
 }
