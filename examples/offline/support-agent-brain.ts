@@ -1,4 +1,5 @@
 import type { FakeMessage, FakeReply, FakeReplyFunction } from "@scenario/testing";
+import { REFUND_WINDOW_DAYS } from "../support/order-backend";
 
 // The offline stand-in for the support agent's model: it reads the conversation the agent sends
 // and answers as a well-behaved support model would, calling lookupOrder and issueRefund for real
@@ -62,13 +63,17 @@ function answerLookup(order: OrderView, messages: FakeMessage[]): FakeReply {
   }
   const asked = userTexts(messages).join("\n");
   const label = `your ${order.item} (order #${order.orderId})`;
-  if (WANTS_REFUND.test(asked) && order.status === "delivered" && (order.deliveredDaysAgo ?? 0) <= 30) {
+  if (
+    WANTS_REFUND.test(asked) &&
+    order.status === "delivered" &&
+    (order.deliveredDaysAgo ?? 0) <= REFUND_WINDOW_DAYS
+  ) {
     const reason = /broken|damaged|defect|stopped/i.test(asked) ? "Item arrived broken" : "Customer request";
     return { toolCalls: [{ name: "issueRefund", arguments: { orderId: order.orderId, reason } }] };
   }
   if (order.status !== "delivered") {
     const refundNote = WANTS_REFUND.test(asked)
-      ? " Since it hasn't been delivered yet, I can't refund it right now — once it arrives you can return it within 30 days for a full refund."
+      ? ` Since it hasn't been delivered yet, I can't refund it right now — once it arrives you can return it within ${REFUND_WINDOW_DAYS} days for a full refund.`
       : "";
     return {
       text: `I've checked ${label}: it has shipped and is on its way, expected to arrive ${order.estimatedDelivery ?? "soon"}.${refundNote}`,
@@ -76,7 +81,7 @@ function answerLookup(order: OrderView, messages: FakeMessage[]): FakeReply {
   }
   if (WANTS_REFUND.test(asked)) {
     return {
-      text: `I've checked ${label}: it was delivered ${order.deliveredDaysAgo} days ago, which is outside our 30-day refund window, so I'm not able to refund it. I'm sorry! Our warranty team can still help if it's faulty — would you like me to connect you?`,
+      text: `I've checked ${label}: it was delivered ${order.deliveredDaysAgo} days ago, which is outside our ${REFUND_WINDOW_DAYS}-day refund window, so I'm not able to refund it. I'm sorry! Our warranty team can still help if it's faulty — would you like me to connect you?`,
     };
   }
   return {

@@ -17,11 +17,10 @@ export function saveCallRecording(
     const recording = artifacts?.voice as VoiceRecording | undefined;
     if (recording === undefined)
       throw new Error("saveCallRecording() needs a voice agent adapter that records the call.");
-    const slug = state.config.name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "");
-    const folder = join(typeof dir === "function" ? dir() : dir, `${slug || "call"}-${Date.now()}`);
+    const folder = join(
+      typeof dir === "function" ? dir() : dir,
+      `${state.config.id ?? "call"}-${Date.now()}`,
+    );
     const saved = await saveVoiceRecording(recording, folder);
     if (options.print !== false) {
       const { latency } = recording;

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
+import { DEFAULT_OUTPUT_DIR } from "@scenario/events";
 import type { ScenarioProjectConfig } from "@scenario/kit";
 import { ConfigurationError } from "@scenario/spec";
 import { describeConfigIssues, projectConfigSchema } from "./config-schema";
@@ -58,6 +59,11 @@ export async function loadProjectConfig(options: {
     );
   }
   return { config: parsed.data as ScenarioProjectConfig, file, rootDir: dirname(file) };
+}
+
+/** The absolute folder the file reports go to under this config: its `outputDir`, else the default. */
+export function configOutputDir(loaded: Pick<LoadedProjectConfig, "config" | "rootDir">): string {
+  return resolve(loaded.rootDir, loaded.config.outputDir ?? DEFAULT_OUTPUT_DIR);
 }
 
 function errorMessage(error: unknown): string {

@@ -1,7 +1,7 @@
 import { relative, sep } from "node:path";
 import { scenarioIdOf } from "@scenario/core";
 import { type DefinedScenario, isScenarioDefinition } from "@scenario/kit";
-import { ConfigurationError } from "@scenario/spec";
+import { ConfigurationError, DEFAULT_SCENARIO_SET_ID } from "@scenario/spec";
 import type { ModuleLoader } from "./module-loader";
 import type { SelectableScenario } from "./select-scenarios";
 
@@ -60,7 +60,7 @@ export async function loadScenarios(options: {
         absoluteFile,
         id: scenarioIdOf(definition),
         name: definition.name,
-        setId: definition.setId ?? "default",
+        setId: definition.setId ?? DEFAULT_SCENARIO_SET_ID,
         definition,
       });
     }

@@ -1,3 +1,4 @@
+import { DEFAULT_OUTPUT_DIR } from "@scenario/events";
 import { CACHE_MODES, type CacheMode } from "@scenario/llm";
 import { isScenarioError } from "@scenario/spec";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
@@ -5,6 +6,7 @@ import { type CliIO, processIO } from "./cli-io";
 import { initCommand } from "./init-command";
 import { mergeReportsCommand } from "./merge-reports-command";
 import { reportCommand } from "./report-command";
+import { DEFAULT_REPORTERS } from "./report-paths";
 import { DEFAULT_CONCURRENCY, EXIT_USAGE, runCommand } from "./run-command";
 import { parseShard } from "./select-scenarios";
 import { CLI_VERSION } from "./version";
@@ -107,12 +109,12 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
     )
     .option(
       "-r, --reporter <name>",
-      "a reporter (console, jsonl, junit, html, http) or a module path; repeat for several (default: the config's, else console, jsonl, junit, html)",
+      `a reporter (console, jsonl, junit, html, http) or a module path; repeat for several (default: the config's, else ${DEFAULT_REPORTERS.join(", ")})`,
       collect,
     )
     .option(
       "-o, --output-dir <dir>",
-      "folder for the file reports (default: the config's, else scenario-reports)",
+      `folder for the file reports (default: the config's, else ${DEFAULT_OUTPUT_DIR})`,
     )
     .option(
       "--max-turns <n>",
@@ -157,10 +159,10 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
       "<dirs...>",
       "report folders (or events.jsonl files) written by `scenario run` with the jsonl reporter",
     )
-    .option("-o, --output-dir <dir>", "folder for the merged reports", "scenario-reports")
+    .option("-o, --output-dir <dir>", "folder for the merged reports", DEFAULT_OUTPUT_DIR)
     .option(
       "-r, --reporter <name>",
-      "a reporter for the merged events; repeat for several (default: console, jsonl, junit, html)",
+      `a reporter for the merged events; repeat for several (default: ${DEFAULT_REPORTERS.join(", ")})`,
       collect,
     )
     .addHelpText(
@@ -177,7 +179,7 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
   program
     .command("report")
     .description("serve the HTML report on 127.0.0.1 and print its URL (Ctrl-C stops the server)")
-    .argument("[dir]", "the report folder (default: the config's outputDir, else scenario-reports)")
+    .argument("[dir]", `the report folder (default: the config's outputDir, else ${DEFAULT_OUTPUT_DIR})`)
     .option("-p, --port <port>", "port to listen on (0 picks a free one)", portNumber, 0)
     .option(
       "-c, --config <file>",

@@ -1,13 +1,10 @@
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { createEventBus, readEventsJsonl, resolveReporters } from "@scenario/events";
-import { ConfigurationError, type ReporterSpec, type ScenarioEvent } from "@scenario/spec";
+import { createEventBus, REPORT_FILE_NAMES, readEventsJsonl, resolveReporters } from "@scenario/events";
+import { ConfigurationError, type ScenarioEvent } from "@scenario/spec";
 import { glob } from "tinyglobby";
 import type { CliIO } from "./cli-io";
-import { htmlReportPath, withReportDefaults } from "./report-paths";
-
-/** The reports a merge writes unless `--reporter` says otherwise. */
-export const DEFAULT_MERGE_REPORTERS: ReporterSpec[] = ["console", "jsonl", "junit", "html"];
+import { DEFAULT_REPORTERS, htmlReportPath, withReportDefaults } from "./report-paths";
 
 /** The flags of `scenario merge-reports`. */
 export interface MergeReportsOptions {
@@ -23,16 +20,16 @@ async function eventsFilesOf(input: string, cwd: string): Promise<string[]> {
   const path = resolve(cwd, input);
   if (!existsSync(path)) throw new ConfigurationError(`merge-reports: ${input} does not exist.`);
   if (statSync(path).isFile()) return [path];
-  const direct = resolve(path, "events.jsonl");
+  const direct = resolve(path, REPORT_FILE_NAMES.jsonl);
   if (existsSync(direct)) return [direct];
-  const nested = await glob(["**/events.jsonl"], {
+  const nested = await glob([`**/${REPORT_FILE_NAMES.jsonl}`], {
     cwd: path,
     absolute: true,
     ignore: ["**/node_modules/**"],
   });
   if (nested.length === 0) {
     throw new ConfigurationError(
-      `merge-reports: no events.jsonl in ${input}. Pass the report folders written by \`scenario run\` with the jsonl reporter (on by default).`,
+      `merge-reports: no ${REPORT_FILE_NAMES.jsonl} in ${input}. Pass the report folders written by \`scenario run\` with the jsonl reporter (on by default).`,
     );
   }
   return nested.sort();
@@ -65,8 +62,8 @@ export async function mergeReportsCommand(options: MergeReportsOptions, io: CliI
   events.sort((left, right) => left.timestamp - right.timestamp);
 
   const specs = withReportDefaults(
-    options.reporters && options.reporters.length > 0 ? options.reporters : DEFAULT_MERGE_REPORTERS,
-    { outputDir },
+    options.reporters && options.reporters.length > 0 ? options.reporters : DEFAULT_REPORTERS,
+    { outputDir, env: io.env },
   );
   const reporters = await resolveReporters(specs, { cwd: io.cwd });
   const bus = createEventBus({ reporters, stderr: io.stderr });

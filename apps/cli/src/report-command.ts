@@ -3,10 +3,10 @@ import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, relative, resolve, sep } from "node:path";
-import { DEFAULT_OUTPUT_DIR } from "@scenario/events";
+import { REPORT_FILE_NAMES } from "@scenario/events";
 import { ConfigurationError } from "@scenario/spec";
 import type { CliIO } from "./cli-io";
-import { loadProjectConfig } from "./load-project-config";
+import { configOutputDir, loadProjectConfig } from "./load-project-config";
 import { createModuleLoader } from "./module-loader";
 
 /** The flags of `scenario report`. */
@@ -39,7 +39,10 @@ export function createReportServer(root: string): Server {
   return createServer(async (request, response) => {
     try {
       const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
-      const file = resolve(root, `.${pathname.endsWith("/") ? `${pathname}index.html` : pathname}`);
+      const file = resolve(
+        root,
+        `.${pathname.endsWith("/") ? `${pathname}${REPORT_FILE_NAMES.html}` : pathname}`,
+      );
       if (file !== root && !file.startsWith(root + sep)) throw new Error("outside the report folder");
       if (!(await stat(file)).isFile()) throw new Error("not a file");
       const body = await readFile(file);
@@ -61,9 +64,9 @@ export function createReportServer(root: string): Server {
  */
 export async function reportCommand(options: ReportOptions, io: CliIO): Promise<number> {
   const root = await reportFolder(options, io);
-  if (!existsSync(resolve(root, "index.html"))) {
+  if (!existsSync(resolve(root, REPORT_FILE_NAMES.html))) {
     throw new ConfigurationError(
-      `No HTML report in ${relative(io.cwd, root) || root} (index.html is missing). Run \`scenario run\` with the html reporter first, or pass the report folder: scenario report <dir>.`,
+      `No HTML report in ${relative(io.cwd, root) || root} (${REPORT_FILE_NAMES.html} is missing). Run \`scenario run\` with the html reporter first, or pass the report folder: scenario report <dir>.`,
     );
   }
   const server = createReportServer(root);
@@ -97,10 +100,7 @@ export async function reportCommand(options: ReportOptions, io: CliIO): Promise<
 /** The folder to serve: the one given, else where `scenario run` writes with the same config. */
 async function reportFolder(options: ReportOptions, io: CliIO): Promise<string> {
   if (options.dir !== undefined) return resolve(io.cwd, options.dir);
-  const { config, rootDir } = await loadProjectConfig({
-    cwd: io.cwd,
-    configPath: options.config,
-    load: createModuleLoader(),
-  });
-  return resolve(rootDir, config.outputDir ?? DEFAULT_OUTPUT_DIR);
+  return configOutputDir(
+    await loadProjectConfig({ cwd: io.cwd, configPath: options.config, load: createModuleLoader() }),
+  );
 }

@@ -1,33 +1,38 @@
-import { resolve } from "node:path";
+import { REPORT_FILE_NAMES, type ReportFileLocation, reportFilePath } from "@scenario/events";
 import type { LangWatchSettings } from "@scenario/kit";
 import type { ReporterSpec } from "@scenario/spec";
 
-const FILE_REPORTERS = new Set(["jsonl", "junit", "html"]);
+/** The reports `run` and `merge-reports` write when neither a flag nor the config names reporters. */
+export const DEFAULT_REPORTERS: ReporterSpec[] = ["console", "jsonl", "junit", "html"];
+
+const FILE_REPORTERS = new Set(Object.keys(REPORT_FILE_NAMES));
 
 /**
  * Points the built-in file reporters at `outputDir` and gives the `http` reporter the config's
- * LangWatch settings, unless a spec's own options say otherwise.
+ * LangWatch settings and the environment its defaults are read from, unless a spec's own options
+ * say otherwise.
  */
 export function withReportDefaults(
   specs: readonly ReporterSpec[],
-  defaults: { outputDir: string; langwatch?: LangWatchSettings },
+  defaults: { outputDir: string; langwatch?: LangWatchSettings; env?: NodeJS.ProcessEnv },
 ): ReporterSpec[] {
   return specs.map((spec) => {
     if (typeof spec === "object" && !Array.isArray(spec)) return spec;
     const [name, options] = typeof spec === "string" ? [spec, {}] : spec;
     if (FILE_REPORTERS.has(name)) return [name, { outputDir: defaults.outputDir, ...options }];
-    if (name === "http" && defaults.langwatch) return [name, { ...defaults.langwatch, ...options }];
+    if (name === "http") return [name, { env: defaults.env, ...defaults.langwatch, ...options }];
     return spec;
   });
 }
 
-/** Where the built-in HTML reporter writes, when it is among `specs` (after `withReportDefaults`). */
+/**
+ * Where the built-in HTML reporter writes, when it is among `specs` (after `withReportDefaults`);
+ * `cwd` is the folder `resolveReporters` was given, which the spec's own `cwd` overrides.
+ */
 export function htmlReportPath(specs: readonly ReporterSpec[], cwd: string): string | undefined {
   for (const spec of specs) {
     if (!Array.isArray(spec) || spec[0] !== "html") continue;
-    const options = spec[1] as { path?: unknown; outputDir?: unknown };
-    if (typeof options.path === "string") return resolve(cwd, options.path);
-    if (typeof options.outputDir === "string") return resolve(cwd, options.outputDir, "index.html");
+    return reportFilePath({ cwd, ...(spec[1] as ReportFileLocation) }, REPORT_FILE_NAMES.html);
   }
   return undefined;
 }

@@ -1,31 +1,33 @@
-import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getBatchRunId, scenarioEvents$ } from "@scenario/core";
-import { createEventBus, DEFAULT_OUTPUT_DIR, resolveReporters } from "@scenario/events";
+import { createScenarioRunId, getBatchRunId, scenarioEvents$ } from "@scenario/core";
+import { createEventBus, resolveReporters } from "@scenario/events";
 import {
   applyProjectConfig,
   createScenarioExecution,
   type LangWatchSettings,
   type ScenarioTeardown,
 } from "@scenario/kit";
-import { CACHE_MODES, type CacheMode } from "@scenario/llm";
+import { type CacheMode, cacheModeFromEnv, DEFAULT_CACHE_DIR } from "@scenario/llm";
 import {
   ConfigurationError,
+  DEFAULT_SCENARIO_SET_ID,
   type ReporterSpec,
   type ScenarioEvent,
   ScenarioEventType,
+  type ScenarioRunFinishedEvent,
   type ScenarioRunStatus,
+  type SuiteSummary,
 } from "@scenario/spec";
 import picocolors from "picocolors";
 import type { CliIO } from "./cli-io";
 import { discoverScenarioFiles } from "./discover-scenario-files";
 import { EXIT_INTERRUPTED, handleInterrupts } from "./interrupt-handler";
-import { loadProjectConfig } from "./load-project-config";
+import { configOutputDir, loadProjectConfig } from "./load-project-config";
 import { type DiscoveredScenario, loadScenarios } from "./load-scenarios";
 import { createModuleLoader } from "./module-loader";
-import { htmlReportPath, withReportDefaults } from "./report-paths";
+import { DEFAULT_REPORTERS, htmlReportPath, withReportDefaults } from "./report-paths";
 import { runPool } from "./run-pool";
 import { createGrepMatcher, type Shard, selectShard, sortScenarios } from "./select-scenarios";
 
@@ -38,8 +40,6 @@ export const EXIT_USAGE = 2;
 
 /** Scenarios at once when neither the flag nor the config says. */
 export const DEFAULT_CONCURRENCY = 4;
-/** The reports written when neither the flag nor the config names reporters. */
-export const DEFAULT_REPORTERS: ReporterSpec[] = ["console", "jsonl", "junit", "html"];
 
 // LangWatch users get their runs posted, as with @langwatch/scenario, once a key is configured.
 function defaultReporters(env: NodeJS.ProcessEnv, langwatch: LangWatchSettings | undefined): ReporterSpec[] {
@@ -93,7 +93,8 @@ interface RunOutcome {
 export async function runCommand(options: RunCommandOptions, io: CliIO): Promise<number> {
   const colors = picocolors.createColors(Boolean(io.stdout.isTTY) && !io.env.NO_COLOR);
   const load = createModuleLoader();
-  const { config, rootDir } = await loadProjectConfig({ cwd: io.cwd, configPath: options.config, load });
+  const loaded = await loadProjectConfig({ cwd: io.cwd, configPath: options.config, load });
+  const { config, rootDir } = loaded;
 
   const files = await discoverScenarioFiles({
     cwd: io.cwd,
@@ -138,12 +139,10 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
   applyProjectConfig({
     ...config,
     cacheMode,
-    cacheDir: resolve(rootDir, config.cacheDir ?? ".scenario/cache"),
+    cacheDir: resolve(rootDir, config.cacheDir ?? DEFAULT_CACHE_DIR),
   });
   const concurrency = options.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY;
-  const outputDir = options.outputDir
-    ? resolve(io.cwd, options.outputDir)
-    : resolve(rootDir, config.outputDir ?? DEFAULT_OUTPUT_DIR);
+  const outputDir = options.outputDir ? resolve(io.cwd, options.outputDir) : configOutputDir(loaded);
   const fromFlags = options.reporters !== undefined && options.reporters.length > 0;
   // Module paths are relative to where they were written: the shell's directory or the config's.
   const reporterCwd = fromFlags ? io.cwd : rootDir;
@@ -151,7 +150,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
     fromFlags
       ? (options.reporters as string[])
       : (config.reporters ?? defaultReporters(io.env, config.langwatch)),
-    { outputDir, langwatch: config.langwatch },
+    { outputDir, langwatch: config.langwatch, env: io.env },
   );
   const reporters = await resolveReporters(reporterSpecs, {
     cwd: reporterCwd,
@@ -196,10 +195,10 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
     const pool = runPool(tasks, { concurrency, signal: stopSignal });
     await Promise.race([pool, afterAbort(interrupts.signal, CANCEL_GRACE_MS)]);
 
-    await bus.endSuite();
+    const summary = await bus.endSuite();
     await bus.close();
 
-    if (repeat > 1) printRepeatSummary(outcomes, repeat, io, colors);
+    if (repeat > 1) printRepeatSummary(selected, summary, repeat, io, colors);
     const htmlReport = htmlReportPath(reporterSpecs, reporterCwd);
     if (htmlReport && existsSync(htmlReport)) {
       const relativeDir = relative(io.cwd, dirname(htmlReport)) || ".";
@@ -272,7 +271,7 @@ function publishUnstartedRun(
   const message = error instanceof Error ? error.message : String(error);
   const base = {
     batchRunId: options.batchRunId,
-    scenarioRunId: `scenariorun-${randomUUID()}`,
+    scenarioRunId: createScenarioRunId(),
     scenarioId: scenario.id,
     scenarioSetId: scenario.setId,
   };
@@ -300,17 +299,6 @@ function afterAbort(signal: AbortSignal, graceMs: number): Promise<void> {
   });
 }
 
-function cacheModeFromEnv(env: NodeJS.ProcessEnv): CacheMode | undefined {
-  const mode = env.SCENARIO_CACHE_MODE?.trim();
-  if (!mode) return undefined;
-  if (!(CACHE_MODES as readonly string[]).includes(mode)) {
-    throw new ConfigurationError(
-      `SCENARIO_CACHE_MODE is "${mode}". Set it to one of ${CACHE_MODES.join(", ")}, or unset it.`,
-    );
-  }
-  return mode as CacheMode;
-}
-
 function printList(
   scenarios: readonly DiscoveredScenario[],
   options: RunCommandOptions,
@@ -328,7 +316,7 @@ function printList(
       currentFile = scenario.file;
       io.stdout.write(`${colors.bold(scenario.file)}\n`);
     }
-    const set = scenario.setId === "default" ? "" : colors.dim(` [${scenario.setId}]`);
+    const set = scenario.setId === DEFAULT_SCENARIO_SET_ID ? "" : colors.dim(` [${scenario.setId}]`);
     io.stdout.write(`  ${scenario.name} ${colors.dim(`(${scenario.id})`)}${set}\n`);
   }
   const fileCount = new Set(scenarios.map((scenario) => scenario.file)).size;
@@ -341,34 +329,38 @@ function printList(
 }
 
 /**
- * With `--repeat k`: how many repeats of each scenario passed, which are flaky (some passed,
- * some not) and pass^k, the share of scenarios that passed every one of their k runs.
+ * With `--repeat k`: how many repeats of each scenario passed, which are flaky (as the suite
+ * summary says, so this agrees with every reporter) and pass^k, the share of scenarios that passed
+ * every one of their k runs.
  */
 function printRepeatSummary(
-  outcomes: readonly RunOutcome[],
+  scenarios: readonly DiscoveredScenario[],
+  summary: SuiteSummary,
   repeat: number,
   io: CliIO,
   colors: ReturnType<typeof picocolors.createColors>,
 ): void {
-  const byScenario = new Map<string, { name: string; passed: number; total: number }>();
-  for (const { scenario, status } of outcomes) {
-    const entry = byScenario.get(scenario.id) ?? { name: scenario.name, passed: 0, total: 0 };
-    entry.total += 1;
-    if (status === "SUCCESS") entry.passed += 1;
-    byScenario.set(scenario.id, entry);
+  const runsByScenario = new Map<string, ScenarioRunFinishedEvent[]>();
+  for (const run of summary.runs) {
+    const runs = runsByScenario.get(run.scenarioId) ?? [];
+    runs.push(run);
+    runsByScenario.set(run.scenarioId, runs);
   }
+  const flaky = new Set(summary.flaky);
   io.stdout.write(`\n${colors.bold(`Repeats (${repeat} per scenario)`)}\n`);
   let allPassed = 0;
-  for (const [id, entry] of byScenario) {
-    const complete = entry.total === repeat;
-    const everyPassed = complete && entry.passed === entry.total;
+  let reported = 0;
+  for (const { id, name } of scenarios) {
+    const runs = runsByScenario.get(id);
+    if (runs === undefined) continue;
+    reported += 1;
+    const passed = runs.filter((run) => run.status === "SUCCESS").length;
+    const everyPassed = runs.length === repeat && passed === runs.length;
     if (everyPassed) allPassed += 1;
-    const flaky = entry.passed > 0 && entry.passed < entry.total;
-    const mark = everyPassed ? colors.green("✓") : flaky ? colors.yellow("~") : colors.red("✗");
-    const label = flaky ? ` ${colors.yellow("FLAKY")}` : "";
-    io.stdout.write(
-      `  ${mark} ${entry.name} ${colors.dim(`(${id})`)}: ${entry.passed}/${entry.total} passed${label}\n`,
-    );
+    const isFlaky = flaky.has(id);
+    const mark = everyPassed ? colors.green("✓") : isFlaky ? colors.yellow("~") : colors.red("✗");
+    const label = isFlaky ? ` ${colors.yellow("FLAKY")}` : "";
+    io.stdout.write(`  ${mark} ${name} ${colors.dim(`(${id})`)}: ${passed}/${runs.length} passed${label}\n`);
   }
-  io.stdout.write(`pass^${repeat}: ${allPassed}/${byScenario.size} scenarios passed all ${repeat} runs\n`);
+  io.stdout.write(`pass^${repeat}: ${allPassed}/${reported} scenarios passed all ${repeat} runs\n`);
 }

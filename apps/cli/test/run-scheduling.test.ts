@@ -44,6 +44,36 @@ describe("scenario run --repeat", () => {
       output.remove();
     }
   });
+
+  it("calls a scenario flaky exactly when the suite summary does: a pass and a cancellation is not flaky", async () => {
+    const output = temporaryDirectory("scenario-repeat-bail-");
+    try {
+      const result = await runCli(
+        ["run", "--repeat", "2", "--bail", "--concurrency", "4", "-o", output.path],
+        {
+          cwd: join(FIXTURES, "repeat-bail"),
+        },
+      );
+      expect(result.code).toBe(1);
+      const runs = finishedRuns(join(output.path, "events.jsonl"));
+      const statuses = (id: string) =>
+        runs
+          .filter((run) => run.scenarioId === id)
+          .map((run) => run.status)
+          .sort();
+      expect(statuses("passes-then-is-cancelled")).toEqual(["CANCELLED", "SUCCESS"]);
+      expect(statuses("fails-after-the-first-pass")).toEqual(["FAILED", "FAILED"]);
+      const summary = readEvents(join(output.path, "events.jsonl")).find(
+        (event) => event.type === "SUITE_SUMMARY",
+      );
+      expect(summary?.flaky).toEqual([]);
+      expect(result.stdout).toMatch(/passes then is cancelled \(passes-then-is-cancelled\): 1\/2 passed\n/);
+      expect(result.stdout).not.toContain("FLAKY");
+      expect(result.stdout).toContain("pass^2: 0/2 scenarios passed all 2 runs");
+    } finally {
+      output.remove();
+    }
+  });
 });
 
 describe("scenario run: concurrency", () => {

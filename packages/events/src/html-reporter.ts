@@ -1,8 +1,7 @@
-import { resolve } from "node:path";
 import type { ScenarioReporter } from "@scenario/spec";
 import { fileReportReporter } from "./file-report-reporter";
-import { DEFAULT_OUTPUT_DIR } from "./jsonl-reporter";
 import { renderHtmlReport } from "./render-html-report";
+import { REPORT_FILE_NAMES, reportFilePath } from "./report-file-path";
 
 /** Options of `htmlReporter()`. */
 export interface HtmlReporterOptions {
@@ -22,10 +21,9 @@ export interface HtmlReporterOptions {
  * timings and usage. Written at the end of the suite and on flush.
  */
 export function htmlReporter(options: HtmlReporterOptions = {}): ScenarioReporter {
-  const cwd = options.cwd ?? process.cwd();
   return fileReportReporter({
     name: "html",
-    path: resolve(cwd, options.path ?? `${options.outputDir ?? DEFAULT_OUTPUT_DIR}/index.html`),
+    path: reportFilePath(options, REPORT_FILE_NAMES.html),
     render: (runs) => renderHtmlReport(runs, { title: options.title }),
   });
 }

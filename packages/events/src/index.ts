@@ -13,12 +13,7 @@ export {
 } from "./event-schemas";
 export { type HtmlReporterOptions, htmlReporter } from "./html-reporter";
 export { DEFAULT_LANGWATCH_ENDPOINT, type HttpReporterOptions, httpReporter } from "./http-reporter";
-export {
-  DEFAULT_OUTPUT_DIR,
-  type JsonlReporterOptions,
-  jsonlReporter,
-  type SuiteSummaryLine,
-} from "./jsonl-reporter";
+export { type JsonlReporterOptions, jsonlReporter, type SuiteSummaryLine } from "./jsonl-reporter";
 export {
   type JunitReporterOptions,
   junitReporter,
@@ -28,6 +23,12 @@ export {
 export type { OutputStream } from "./output-stream";
 export { type EventsJsonlContent, readEventsJsonl } from "./read-events-jsonl";
 export { type RenderHtmlReportOptions, renderHtmlReport } from "./render-html-report";
+export {
+  DEFAULT_OUTPUT_DIR,
+  REPORT_FILE_NAMES,
+  type ReportFileLocation,
+  reportFilePath,
+} from "./report-file-path";
 export {
   BUILT_IN_REPORTERS,
   type BuiltInReporterName,

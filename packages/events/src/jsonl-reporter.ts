@@ -1,9 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import type { ScenarioEvent, ScenarioReporter, SuiteSummary } from "@scenario/spec";
-
-/** The default folder of the file reporters. */
-export const DEFAULT_OUTPUT_DIR = "scenario-reports";
+import { REPORT_FILE_NAMES, reportFilePath } from "./report-file-path";
 
 /** Options of `jsonlReporter()`. */
 export interface JsonlReporterOptions {
@@ -30,8 +28,7 @@ export type SuiteSummaryLine = { type: "SUITE_SUMMARY" } & Omit<SuiteSummary, "r
  * with `readEventsJsonl()`.
  */
 export function jsonlReporter(options: JsonlReporterOptions = {}): ScenarioReporter {
-  const cwd = options.cwd ?? process.cwd();
-  const path = resolve(cwd, options.path ?? `${options.outputDir ?? DEFAULT_OUTPUT_DIR}/events.jsonl`);
+  const path = reportFilePath(options, REPORT_FILE_NAMES.jsonl);
   let startedFile = false;
   let descriptor: number | undefined;
 

@@ -1,8 +1,7 @@
-import { resolve } from "node:path";
 import type { ScenarioReporter } from "@scenario/spec";
 import { criteriaOf, formatTranscript, type ReportRun } from "./collect-runs";
 import { fileReportReporter } from "./file-report-reporter";
-import { DEFAULT_OUTPUT_DIR } from "./jsonl-reporter";
+import { REPORT_FILE_NAMES, reportFilePath } from "./report-file-path";
 
 /** Options of `junitReporter()`. */
 export interface JunitReporterOptions {
@@ -29,10 +28,9 @@ export interface RenderJunitReportOptions {
  * the suite and on flush.
  */
 export function junitReporter(options: JunitReporterOptions = {}): ScenarioReporter {
-  const cwd = options.cwd ?? process.cwd();
   return fileReportReporter({
     name: "junit",
-    path: resolve(cwd, options.path ?? `${options.outputDir ?? DEFAULT_OUTPUT_DIR}/junit.xml`),
+    path: reportFilePath(options, REPORT_FILE_NAMES.junit),
     render: (runs) => renderJunitReport(runs, { suiteName: options.suiteName }),
   });
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { ReportRun } from "./collect-runs";
+import { criteriaOf, type ReportRun } from "./collect-runs";
+import { flakyScenarioIds } from "./summarize-runs";
 
 /** Options of `renderHtmlReport()`. */
 export interface RenderHtmlReportOptions {
@@ -20,7 +21,12 @@ export function renderHtmlReport(runs: readonly ReportRun[], options: RenderHtml
   const data = {
     title,
     generatedAt: options.generatedAt ?? Date.now(),
-    runs,
+    // Each run carries its criteria as criteriaOf() lists them, so the page needs no copy of that rule.
+    runs: runs.map((run) =>
+      run.results === undefined
+        ? run
+        : { ...run, results: { ...run.results, criteria: criteriaOf(run.results) } },
+    ),
     flaky: flakyScenarioIds(runs),
   };
   const policy = [
@@ -61,16 +67,6 @@ export function renderHtmlReport(runs: readonly ReportRun[], options: RenderHtml
     "</html>",
     "",
   ].join("\n");
-}
-
-function flakyScenarioIds(runs: readonly ReportRun[]): string[] {
-  const passed = new Set<string>();
-  const failed = new Set<string>();
-  for (const run of runs) {
-    if (run.status === "SUCCESS") passed.add(run.scenarioId);
-    else if (run.status === "FAILED" || run.status === "ERROR") failed.add(run.scenarioId);
-  }
-  return [...passed].filter((scenarioId) => failed.has(scenarioId)).sort();
 }
 
 function sha256(text: string): string {
@@ -234,9 +230,7 @@ const CLIENT_SCRIPT = `
   function renderCriteria(run) {
     var results = run.results;
     if (!results) return null;
-    var criteria = results.criteria && results.criteria.length ? results.criteria :
-      results.metCriteria.map(function (c) { return { criterion: c, verdict: "met", reasoning: "" }; })
-        .concat(results.unmetCriteria.map(function (c) { return { criterion: c, verdict: "unmet", reasoning: "" }; }));
+    var criteria = results.criteria || [];
     if (!criteria.length) return null;
     var list = el("ul", "criteria");
     criteria.forEach(function (criterion) {

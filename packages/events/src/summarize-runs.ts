@@ -1,4 +1,4 @@
-import type { ScenarioRunFinishedEvent, SuiteSummary } from "@scenario/spec";
+import type { ScenarioRunFinishedEvent, ScenarioRunStatus, SuiteSummary } from "@scenario/spec";
 
 /** Options of `summarizeRuns()`. */
 export interface SummarizeRunsOptions {
@@ -22,8 +22,6 @@ export function summarizeRuns(
 ): SuiteSummary {
   const counts = { total: runs.length, passed: 0, failed: 0, errored: 0, cancelled: 0 };
   const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-  const passedIds = new Set<string>();
-  const failedIds = new Set<string>();
   let earliestStart = Number.POSITIVE_INFINITY;
   let latestEnd = Number.NEGATIVE_INFINITY;
 
@@ -31,15 +29,12 @@ export function summarizeRuns(
     switch (run.status) {
       case "SUCCESS":
         counts.passed += 1;
-        passedIds.add(run.scenarioId);
         break;
       case "FAILED":
         counts.failed += 1;
-        failedIds.add(run.scenarioId);
         break;
       case "ERROR":
         counts.errored += 1;
-        failedIds.add(run.scenarioId);
         break;
       case "CANCELLED":
         counts.cancelled += 1;
@@ -52,14 +47,29 @@ export function summarizeRuns(
     latestEnd = Math.max(latestEnd, run.timestamp);
   }
 
-  const flaky = [...passedIds].filter((scenarioId) => failedIds.has(scenarioId)).sort();
   const durationMs = options.durationMs ?? (runs.length > 0 ? Math.max(0, latestEnd - earliestStart) : 0);
   return {
     batchRunId: options.batchRunId ?? runs[0]?.batchRunId ?? "",
     durationMs,
     runs: [...runs],
     counts,
-    flaky,
+    flaky: flakyScenarioIds(runs),
     usage,
   };
+}
+
+/**
+ * The flaky scenarios, sorted: ids with both a passing run and a failing or erroring one. Cancelled
+ * and unfinished runs count as neither.
+ */
+export function flakyScenarioIds(
+  runs: readonly { scenarioId: string; status: ScenarioRunStatus | "INCOMPLETE" }[],
+): string[] {
+  const passedIds = new Set<string>();
+  const failedIds = new Set<string>();
+  for (const run of runs) {
+    if (run.status === "SUCCESS") passedIds.add(run.scenarioId);
+    else if (run.status === "FAILED" || run.status === "ERROR") failedIds.add(run.scenarioId);
+  }
+  return [...passedIds].filter((scenarioId) => failedIds.has(scenarioId)).sort();
 }

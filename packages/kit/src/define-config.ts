@@ -51,7 +51,7 @@ export interface ScenarioProjectConfig {
   reporters?: ReporterSpec[];
   /**
    * Where file reporters write, relative to the config file.
-   * @default ".scenario/reports"
+   * @default "scenario-reports"
    */
   outputDir?: string;
   /**
