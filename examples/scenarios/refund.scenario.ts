@@ -17,8 +17,8 @@ export default defineScenario({
     user("Hi, my wireless headphones from order #1042 arrived broken. Can I get a refund?"),
     agent(),
     (state) => {
-      const lookup = state.lastToolCall("lookupOrder");
-      const refund = state.lastToolCall("issueRefund");
+      const lookup = state.lastToolCallPart("lookupOrder");
+      const refund = state.lastToolCallPart("issueRefund");
       if (!lookup) throw new Error("expected the agent to look the order up with lookupOrder");
       if (!refund) throw new Error("expected the agent to call issueRefund");
       const input = refund.input as { orderId?: string };

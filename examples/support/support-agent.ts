@@ -1,3 +1,4 @@
+import { responseMessagesOf } from "@scenario/kit";
 import { generateText, type LanguageModel, type ModelMessage, stepCountIs, tool } from "ai";
 import { z } from "zod";
 import { type OrderBackend, REFUND_WINDOW_DAYS } from "./order-backend";
@@ -45,7 +46,8 @@ export function createSupportAgent(options: { model: LanguageModel; backend: Ord
         stopWhen: stepCountIs(5),
         abortSignal,
       });
-      return { messages: result.response.messages, usage: result.totalUsage };
+      // Every step's messages (tool calls, their results, the answer), with AI SDK 6 or 7.
+      return { messages: responseMessagesOf(result), usage: result.totalUsage };
     },
   };
 }

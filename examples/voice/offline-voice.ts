@@ -1,15 +1,7 @@
-import { createOpenAI } from "@ai-sdk/openai";
-import {
-  type FakeOpenAIServer,
-  type FakeRealtimeServer,
-  judgeBehaviour,
-  scenarioBehaviour,
-  startFakeOpenAIServer,
-  startFakeRealtimeServer,
-  userSimulatorPersona,
-} from "@scenario/testing";
-import { fliteSpeech } from "@scenario/voice";
+import type { FakeOpenAIServer } from "@scenario/testing";
+import { type FakeRealtimeServer, startFakeRealtimeServer } from "@scenario/testing/realtime";
 import type { LanguageModel } from "ai";
+import { speakLines, startOfflineModels } from "./offline-models";
 
 /** What the bank's voice agent says, turn by turn, when the fake realtime server plays it. */
 export const BANK_AGENT_LINES = [
@@ -57,34 +49,17 @@ export interface OfflineVoice {
  * server for the caller's LLM and the judge. No network, no API key.
  */
 export async function startOfflineVoice(options: { paceFactor?: number } = {}): Promise<OfflineVoice> {
-  const flite = fliteSpeech();
-  // Spoken once up front, so the agent's time to first audio is its think time, not flite's.
-  const replies = await Promise.all(
-    BANK_AGENT_LINES.map(async (transcript) => ({
-      transcript,
-      audio: (await flite.synthesize(transcript)).data,
-    })),
-  );
+  const replies = await speakLines(BANK_AGENT_LINES);
   const realtime = await startFakeRealtimeServer({
     reply: replies,
     thinkTimeMs: 250,
     // Faster than real time keeps the demo short; the barge-in still lands mid-sentence.
     paceFactor: options.paceFactor ?? 4,
   });
-  const models = await startFakeOpenAIServer({
-    reply: scenarioBehaviour({
-      userSimulator: userSimulatorPersona(CALLER_LINES),
-      judge: judgeBehaviour({
-        decide: ({ messages }) =>
-          JSON.stringify(messages).includes("card is now blocked") ? {} : "continue",
-      }),
-    }),
-  });
-  environment = {
-    realtimeUrl: realtime.url,
-    apiKey: "offline-demo",
-    model: createOpenAI({ apiKey: "offline-demo", baseURL: models.baseURL })("gpt-4.1-mini"),
-  };
+  const { models, model } = await startOfflineModels(CALLER_LINES, (conversation) =>
+    conversation.includes("card is now blocked"),
+  );
+  environment = { realtimeUrl: realtime.url, apiKey: "offline-demo", model };
   return {
     realtime,
     models,

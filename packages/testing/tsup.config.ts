@@ -1,3 +1,9 @@
 import { scenarioPackage } from "../../tooling/tsup.preset";
 
-export default scenarioPackage();
+// One entry per fake, so `@scenario/testing` (the text fakes) never loads a voice fake's dependencies.
+export default scenarioPackage({
+  entry: {
+    index: "src/index.ts",
+    realtime: "src/realtime/index.ts",
+  },
+});

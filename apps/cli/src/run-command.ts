@@ -184,6 +184,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
           cacheKey: cacheMode === "off" ? undefined : (scenario.definition.cacheKey ?? scenario.id),
           publish: (event) => bus.publish(event),
           batchRunId,
+          output: io.stdout,
         });
         outcomes.push({ scenario, status });
         if (options.bail && status !== "SUCCESS" && !bail.signal.aborted) {
@@ -231,6 +232,8 @@ async function runOne(
     cacheKey: string | undefined;
     publish: (event: ScenarioEvent) => void;
     batchRunId: string;
+    /** Where a verbose scenario prints its messages and debug mode asks: the CLI's stdout. */
+    output: CliIO["stdout"];
   },
 ): Promise<ScenarioRunStatus> {
   // One signal per run, so listeners added during a run are dropped with it instead of piling up
@@ -242,9 +245,15 @@ async function runOne(
   try {
     let execution: Awaited<ReturnType<typeof createScenarioExecution>>;
     try {
+      // The kit gives verbose and debug mode their coloured printer and prompt, as `run()` has them.
       execution = await createScenarioExecution(
         { ...scenario.definition, id: scenario.id },
-        { signal: runController.signal, maxTurns: options.maxTurns, cacheKey: options.cacheKey },
+        {
+          signal: runController.signal,
+          maxTurns: options.maxTurns,
+          cacheKey: options.cacheKey,
+          output: options.output,
+        },
       );
     } catch (error) {
       publishUnstartedRun(scenario, error, options);

@@ -1,16 +1,22 @@
 import { randomUUID } from "node:crypto";
 
-let processBatchRunId: string | undefined;
+// Kept on globalThis so that two copies of this module (an ESM and a CJS build, or a source and a
+// dist copy loaded side by side) give their runs one batch id.
+const BATCH_RUN_ID_SLOT = Symbol.for("@scenario/core.batchRunId");
+
+type GlobalWithBatchRunId = typeof globalThis & { [BATCH_RUN_ID_SLOT]?: string };
 
 /**
  * The id that groups every run of this process (or of one CI job): `SCENARIO_BATCH_RUN_ID` when
- * set, otherwise `batch-run-<uuid>`, generated once per process.
+ * set, otherwise `batch-run-<uuid>`, generated once per process (shared by every copy of this
+ * package the process loads).
  */
 export function getBatchRunId(): string {
   const fromEnvironment = process.env.SCENARIO_BATCH_RUN_ID?.trim();
   if (fromEnvironment) return fromEnvironment;
-  processBatchRunId ??= `batch-run-${randomUUID()}`;
-  return processBatchRunId;
+  const holder = globalThis as GlobalWithBatchRunId;
+  holder[BATCH_RUN_ID_SLOT] ??= `batch-run-${randomUUID()}`;
+  return holder[BATCH_RUN_ID_SLOT];
 }
 
 /** A fresh id for one run: the `scenarioRunId` of its events and `ScenarioResult.runId`. */

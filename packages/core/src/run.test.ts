@@ -5,13 +5,24 @@ import {
   type AgentInput,
   AgentRole,
   ConfigurationError,
+  type ModelMessage,
   type ScenarioConfig,
   type ScenarioEvent,
   type ScriptStep,
 } from "@scenario/spec";
 import { describe, expect, it } from "vitest";
 import { fakeAgentUnderTest, fakeJudge, fakeUser, sleep, texts, verdict } from "../test/fake-agents";
-import { run, ScenarioExecution, scenarioEvents$ } from "./index";
+import {
+  createDebugPrompt,
+  type DebugPrompt,
+  type DebugQuestion,
+  run,
+  ScenarioExecution,
+  scenarioEvents$,
+  type TextOutput,
+  type VerboseLine,
+  type VerbosePrinter,
+} from "./index";
 
 function scenario(
   agents: AgentAdapter[],
@@ -212,7 +223,6 @@ describe("debug mode", () => {
       ),
       {
         input,
-        colors: false,
         output: {
           write(text: string) {
             output += text;
@@ -230,7 +240,64 @@ describe("debug mode", () => {
     ]);
     expect(user.calls).toHaveLength(1);
     expect(output.match(/\[debug\]/g)).toHaveLength(2);
-    expect(output).toContain("press Enter to let the user simulator speak");
+    // Core's default prompt is plain text: no colour codes.
+    expect(output).toBe(
+      "[debug] run tests, turn 0: press Enter to let the user simulator speak, or type the user's message: " +
+        "[debug] run tests, turn 1: press Enter to let the user simulator speak, or type the user's message: ",
+    );
+  });
+
+  it("serves run after run from one default prompt: the end of a run is not the end of the input", async () => {
+    const input = new PassThrough();
+    const debugPrompt = createDebugPrompt({
+      input,
+      output: { write: (text: string) => input.write(`typed after ${JSON.stringify(text.slice(0, 7))}\n`) },
+    });
+    for (const _run of [1, 2]) {
+      const result = await run(
+        scenario([fakeUser()], [(_s, e) => e.user(), (_s, e) => e.succeed()], { debug: true }),
+        { debugPrompt },
+      );
+      expect(texts(result.messages)).toEqual(['typed after "[debug]"']);
+    }
+    input.end();
+  });
+
+  it("asks an injected debug prompt, with the scenario and turn, and closes it when the run ends", async () => {
+    const questions: DebugQuestion[] = [];
+    let closed = 0;
+    const debugPrompt: DebugPrompt = {
+      ask: async (question) => {
+        questions.push(question);
+        return questions.length === 1 ? "typed through the prompt" : "";
+      },
+      close: () => {
+        closed += 1;
+      },
+    };
+    const user = fakeUser();
+    const result = await run(
+      scenario(
+        [user, fakeAgentUnderTest()],
+        [(_s, e) => e.user(), (_s, e) => e.agent(), (_s, e) => e.proceed(1), (_s, e) => e.succeed()],
+        { debug: true },
+      ),
+      { debugPrompt, output: { write: () => expect.fail("the injected prompt writes, not core") } },
+    );
+    expect(texts(result.messages)).toEqual([
+      "typed through the prompt",
+      "agent reply 1",
+      "user line 1",
+      "agent reply 2",
+    ]);
+    expect(questions.map(({ scenarioName, turn }) => `${scenarioName}@${turn}`)).toEqual([
+      "run tests@0",
+      "run tests@1",
+    ]);
+    expect(questions[0]!.text).toBe(
+      "run tests, turn 0: press Enter to let the user simulator speak, or type the user's message: ",
+    );
+    expect(closed).toBe(1);
   });
 
   it("lets the simulator speak when the input has ended", async () => {
@@ -249,7 +316,7 @@ describe("debug mode", () => {
 });
 
 describe("verbose mode", () => {
-  it("prints each message as it is added, coloured by role", async () => {
+  it("prints each message as it is added, in plain text by default", async () => {
     const lines: string[] = [];
     const output = { write: (text: string) => lines.push(text) };
     const printedWhenAgentCalled: number[] = [];
@@ -270,22 +337,44 @@ describe("verbose mode", () => {
       scenario([agent], [(_s, e) => e.user("look it up"), (_s, e) => e.agent(), (_s, e) => e.succeed()], {
         verbose: true,
       }),
-      {
-        output,
-        colors: true,
-      },
+      { output },
     );
     expect(printedWhenAgentCalled).toEqual([1]);
-    expect(lines).toHaveLength(3);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI colour codes
-    const plain = lines.map((line) => line.replace(/\u001b\[[0-9;]*m/g, ""));
-    expect(plain).toEqual([
+    expect(lines).toEqual([
       "[run tests] User: look it up\n",
       '[run tests] Agent: [tool call search({"q":"x"})]\n',
       "[run tests] Agent: found it\n",
     ]);
-    expect(lines[0]).toContain("\u001b[34m"); // blue for the user
-    expect(lines[2]).toContain("\u001b[32m"); // green for the agent
+  });
+
+  it("hands each message, described, to an injected printer with the output", async () => {
+    const printed: Array<{ line: VerboseLine; output: TextOutput }> = [];
+    const output = { write: () => true };
+    const verbosePrinter: VerbosePrinter = (line, to) => {
+      printed.push({ line, output: to });
+    };
+    const toolResult: ModelMessage = {
+      role: "tool",
+      content: [
+        { type: "tool-result", toolCallId: "1", toolName: "search", output: { type: "text", value: "ok" } },
+      ],
+    };
+    await run(
+      scenario([], [(_s, e) => e.user("hi"), (_s, e) => e.message(toolResult), (_s, e) => e.succeed()], {
+        verbose: true,
+      }),
+      { output, verbosePrinter },
+    );
+    expect(printed.map(({ line }) => line)).toEqual([
+      { scenarioName: "run tests", label: "User", text: "hi", message: { role: "user", content: "hi" } },
+      {
+        scenarioName: "run tests",
+        label: "Tool",
+        text: '[tool result search: {"type":"text","value":"ok"}]',
+        message: toolResult,
+      },
+    ]);
+    expect(printed.every((entry) => entry.output === output)).toBe(true);
   });
 
   it("prints nothing without verbose", async () => {

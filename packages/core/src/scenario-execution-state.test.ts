@@ -23,10 +23,15 @@ describe("rollbackMessagesTo", () => {
     expect(state.messages).toEqual([]);
   });
 
-  it("throws on a negative index", () => {
+  it("throws a RangeError on a negative index, as @langwatch/scenario does, and removes nothing", () => {
     const state = new ScenarioExecutionState(config);
-    expect(() => state.rollbackMessagesTo(-1)).toThrow(ScriptError);
-    expect(() => state.rollbackMessagesTo(-1)).toThrow(/whole number of 0 or more/);
+    state.addMessage({ role: "user", content: "a" });
+    expect(() => state.rollbackMessagesTo(-1)).toThrow(RangeError);
+    expect(() => state.rollbackMessagesTo(-1)).toThrow(
+      "rollbackMessagesTo(-1): the index must be a whole number of 0 or more",
+    );
+    expect(() => state.rollbackMessagesTo(1.5)).toThrow(RangeError);
+    expect(texts(state.messages)).toEqual(["a"]);
   });
 
   it("removes the rolled-back messages from every agent's pending queue", async () => {
@@ -57,6 +62,7 @@ describe("state helpers", () => {
     const state = new ScenarioExecutionState(config);
     expect(state.lastMessage()).toBeUndefined();
     expect(state.lastToolCall("search")).toBeUndefined();
+    expect(state.lastToolCallPart("search")).toBeUndefined();
     state.addMessage({ role: "user", content: "find shoes" });
     state.addMessage({
       role: "assistant",
@@ -80,9 +86,58 @@ describe("state helpers", () => {
     expect(state.lastMessage()).toEqual({ role: "assistant", content: "Here are 3 pairs." });
     expect(state.lastUserMessage()).toEqual({ role: "user", content: "find shoes" });
     expect(state.lastAgentMessage()).toEqual({ role: "assistant", content: "Here are 3 pairs." });
-    expect(state.lastToolCall("search")?.toolCallId).toBe("2");
+    // As in @langwatch/scenario: the tool message holding the result, not the call part.
+    expect(state.lastToolCall("search")).toEqual({
+      role: "tool",
+      content: [
+        {
+          type: "tool-result",
+          toolCallId: "2",
+          toolName: "search",
+          output: { type: "text", value: "3 found" },
+        },
+      ],
+    });
+    expect(state.lastToolCallPart("search")).toEqual({
+      type: "tool-call",
+      toolCallId: "2",
+      toolName: "search",
+      input: { q: "red shoes" },
+    });
     expect(state.hasToolCall("search")).toBe(true);
     expect(state.hasToolCall("checkout")).toBe(false);
+    expect(state.lastToolCall("checkout")).toBeUndefined();
+  });
+
+  it("finds the tool message of the named tool among results of others, and counts a call without a result", () => {
+    const state = new ScenarioExecutionState(config);
+    const weatherResult = {
+      role: "tool",
+      content: [
+        {
+          type: "tool-result",
+          toolCallId: "w1",
+          toolName: "weather",
+          output: { type: "text", value: "sunny" },
+        },
+      ],
+    } satisfies ModelMessage;
+    state.addMessage(weatherResult);
+    state.addMessage({
+      role: "tool",
+      content: [
+        { type: "tool-result", toolCallId: "s1", toolName: "search", output: { type: "text", value: "x" } },
+      ],
+    });
+    expect(state.lastToolCall("weather")).toBe(weatherResult);
+    // A call the agent announced whose result never came: no tool message, but the tool was called.
+    state.addMessage({
+      role: "assistant",
+      content: [{ type: "tool-call", toolCallId: "b1", toolName: "book", input: { seat: "1A" } }],
+    });
+    expect(state.lastToolCall("book")).toBeUndefined();
+    expect(state.lastToolCallPart("book")?.input).toEqual({ seat: "1A" });
+    expect(state.hasToolCall("book")).toBe(true);
   });
 
   it("hands out a copy of the conversation and rejects malformed messages", () => {

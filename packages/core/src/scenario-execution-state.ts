@@ -4,6 +4,7 @@ import {
   type ScenarioExecutionStateLike,
   ScriptError,
   type ToolCallPart,
+  type ToolModelMessage,
 } from "@scenario/spec";
 import { isModelMessage } from "./agent-return";
 import { describeValue } from "./describe-value";
@@ -43,7 +44,7 @@ export function controlOf(state: ScenarioExecutionState): StateControl {
 
 /**
  * The state of one run: the conversation, the turn, and what each agent has not seen yet. Custom
- * steps and agents read it (`state.lastToolCall("search")`) and may add or roll back messages.
+ * steps and agents read it (`state.lastToolCallPart("search")?.input`) and may add or roll back messages.
  */
 export class ScenarioExecutionState implements ScenarioExecutionStateLike {
   /** The conversation's thread id. */
@@ -107,8 +108,23 @@ export class ScenarioExecutionState implements ScenarioExecutionStateLike {
     return this.findLast((message) => message.role === "assistant");
   }
 
-  /** The last call of the named tool, or undefined when it was never called. */
-  lastToolCall(toolName: string): ToolCallPart | undefined {
+  /**
+   * The last tool message (`role: "tool"`) holding a result of the named tool, or undefined when there
+   * is none: the message, as `@langwatch/scenario` returns it. The call's input is on
+   * `lastToolCallPart()`; a call whose result never came (a tool the agent only announced) has no
+   * tool message.
+   */
+  lastToolCall(toolName: string): ToolModelMessage | undefined {
+    const found = this.findLast(
+      (message) =>
+        message.role === "tool" &&
+        message.content.some((part) => part.type === "tool-result" && part.toolName === toolName),
+    );
+    return found as ToolModelMessage | undefined;
+  }
+
+  /** The last call of the named tool (its `toolCallId` and `input`), or undefined when it was never called. */
+  lastToolCallPart(toolName: string): ToolCallPart | undefined {
     for (let index = this.entries.length - 1; index >= 0; index--) {
       const message = this.entries[index]!.message;
       if (message.role !== "assistant" || typeof message.content === "string") continue;
@@ -120,9 +136,12 @@ export class ScenarioExecutionState implements ScenarioExecutionStateLike {
     return undefined;
   }
 
-  /** Whether the named tool was called at any point. */
+  /**
+   * Whether the named tool was called at any point: a call of it or a result of it is in the
+   * conversation (the reference looks at results only; a call still waiting for its result counts here).
+   */
   hasToolCall(toolName: string): boolean {
-    return this.lastToolCall(toolName) !== undefined;
+    return this.lastToolCall(toolName) !== undefined || this.lastToolCallPart(toolName) !== undefined;
   }
 
   /** Appends a message to the conversation and queues it for every agent. */
@@ -132,13 +151,14 @@ export class ScenarioExecutionState implements ScenarioExecutionStateLike {
 
   /**
    * Removes the messages from `index` on (clamped to the length) from the conversation and from
-   * every agent's pending queue, and returns them. Throws on a negative index.
+   * every agent's pending queue, and returns them. Throws a `RangeError` on a negative index (or one
+   * that is not a whole number), as `@langwatch/scenario` does.
    */
   rollbackMessagesTo(index: number): ModelMessage[] {
     if (!Number.isInteger(index) || index < 0) {
-      throw new ScriptError(
-        `rollbackMessagesTo(${String(index)}): the index must be a whole number of 0 or more ` +
-          `(the position of the first message to remove).`,
+      throw new RangeError(
+        `rollbackMessagesTo(${String(index)}): the index must be a whole number of 0 or more, the position ` +
+          "of the first message to remove (0 removes every message, state.messages.length none).",
       );
     }
     const removed = this.entries.splice(Math.min(index, this.entries.length));

@@ -14,7 +14,6 @@ import {
 } from "@scenario/spec";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  fakeAgent,
   fakeAgentUnderTest,
   fakeJudge,
   fakeUser,
@@ -59,119 +58,8 @@ function finishedEvent(events: ScenarioEvent[]): ScenarioRunFinishedEvent {
   return finished;
 }
 
-/** A shared log of which agent acted in which turn. */
-function loggingAgents() {
-  const log: string[] = [];
-  const make = (role: AgentRole, name: string, replies?: Parameters<typeof fakeAgent>[0]["replies"]) =>
-    fakeAgent({
-      role,
-      name,
-      replies: (input, callIndex) => {
-        log.push(`${input.scenarioState.currentTurn}:${name}`);
-        if (typeof replies === "function") return replies(input, callIndex);
-        return role === AgentRole.JUDGE ? null : `${name} ${callIndex + 1}`;
-      },
-    });
-  return { log, make };
-}
-
 afterEach(() => {
   vi.restoreAllMocks();
-});
-
-describe("turns", () => {
-  it("lets each role act once per turn in the order user, agent, judge", async () => {
-    const { log, make } = loggingAgents();
-    // Listed out of order on purpose: the turn order comes from the roles, not the list.
-    const agents = [make(AgentRole.JUDGE, "J"), make(AgentRole.AGENT, "A"), make(AgentRole.USER, "U")];
-    await run(
-      scenario(agents, [(_s, execution) => execution.proceed(2), (_s, execution) => execution.succeed()]),
-    );
-    expect(log).toEqual(["0:U", "0:A", "0:J", "1:U", "1:A", "1:J"]);
-  });
-
-  it("lets every agent of a role act once per turn, and skips roles without an agent", async () => {
-    const { log, make } = loggingAgents();
-    const agents = [make(AgentRole.AGENT, "A1"), make(AgentRole.AGENT, "A2")];
-    await run(
-      scenario(agents, [(_s, execution) => execution.proceed(2), (_s, execution) => execution.succeed()]),
-    );
-    expect(log).toEqual(["0:A1", "0:A2", "1:A1", "1:A2"]);
-  });
-
-  it("starts a new turn in a script only when the role already acted in this one", async () => {
-    const turns: number[] = [];
-    const user = fakeUser();
-    const agent = fakeAgentUnderTest();
-    await run(
-      scenario(
-        [user, agent],
-        [
-          async (state, execution) => {
-            await execution.agent();
-            turns.push(state.currentTurn);
-            await execution.user(); // the user has not acted in turn 0 yet
-            turns.push(state.currentTurn);
-            await execution.user(); // now it has
-            turns.push(state.currentTurn);
-            await execution.agent();
-            turns.push(state.currentTurn);
-          },
-          (_s, execution) => execution.succeed(),
-        ],
-      ),
-    );
-    expect(turns).toEqual([0, 0, 1, 1]);
-    expect(user.calls.map((call) => call.turn)).toEqual([0, 1]);
-  });
-
-  it("counts scripted messages as their role's move, with or without an agent for the role", async () => {
-    const turns: number[] = [];
-    const record: ScriptStep = (state) => {
-      turns.push(state.currentTurn);
-    };
-    await run(
-      scenario(
-        [fakeAgentUnderTest()],
-        [
-          (_s, execution) => execution.user("a"),
-          record,
-          (_s, execution) => execution.agent(),
-          record,
-          (_s, execution) => execution.user("b"),
-          record,
-          (_s, execution) => execution.agent("scripted"),
-          record,
-          (_s, execution) => execution.agent("again"),
-          record,
-          (_s, execution) => execution.succeed(),
-        ],
-      ),
-    );
-    expect(turns).toEqual([0, 0, 1, 1, 2]);
-  });
-});
-
-describe("max turns", () => {
-  it("fails when a new turn would reach maxTurns", async () => {
-    const agent = fakeAgentUnderTest();
-    const user = fakeUser();
-    const result = await run(scenario([user, agent, fakeJudge()], undefined, { maxTurns: 3 }));
-    expect(result.success).toBe(false);
-    expect(result.status).toBe("FAILED");
-    expect(result.reasoning).toBe("Reached maximum turns (3) without conclusion");
-    expect(agent.calls.map((call) => call.turn)).toEqual([0, 1, 2]);
-    expect(user.calls).toHaveLength(3);
-  });
-
-  it("defaults to 10 turns and lists the judge's own criteria as unmet", async () => {
-    const agent = fakeAgentUnderTest();
-    const judge = Object.assign(fakeJudge(), { criteria: ["is polite", "is brief"] });
-    const result = await run(scenario([agent, judge]));
-    expect(result.reasoning).toBe("Reached maximum turns (10) without conclusion");
-    expect(agent.calls).toHaveLength(10);
-    expect(result.unmetCriteria).toEqual(["is polite", "is brief"]);
-  });
 });
 
 describe("broadcast", () => {

@@ -8,6 +8,9 @@ import {
   type CriterionVerdict,
   DEFAULT_MAX_TURNS,
   DEFAULT_SCENARIO_SET_ID,
+  type InterruptionPlan,
+  isCriteriaProvider,
+  isInterruptionPlanner,
   type JudgeResult,
   type JudgmentRequest,
   MissingAgentError,
@@ -25,24 +28,19 @@ import {
   type ScriptStep,
   type TokenUsage,
 } from "@scenario/spec";
-import picocolors from "picocolors";
 import { type Observable, ReplaySubject } from "rxjs";
 import { isModelMessage, normalizeAgentReturn } from "./agent-return";
-import { DebugPrompt } from "./debug-prompt";
+import { createDebugPrompt, type DebugPrompt, debugQuestionText } from "./debug-prompt";
 import { describeValue } from "./describe-value";
 import { GuardedObservable } from "./guarded-observable";
 import { createScenarioRunId, createThreadId, getBatchRunId, scenarioIdOf } from "./ids";
 import { publishScenarioEvent } from "./scenario-events";
 import { controlOf, ScenarioExecutionState, type StateControl } from "./scenario-execution-state";
 import { toSnapshotMessages } from "./to-snapshot-messages";
+import { TurnMachine } from "./turn-machine";
 import { UsageTally } from "./usage-tally";
 import { adapterDisplayName, validateConfig } from "./validate-config";
-import { createVerbosePrinter, type TextOutput } from "./verbose-printer";
-
-/** The turn at which a run gives up when the config sets none. */
-
-/** The order in which roles act within a turn. */
-const ROLE_ORDER: readonly AgentRole[] = [AgentRole.USER, AgentRole.AGENT, AgentRole.JUDGE];
+import { plainVerbosePrinter, type TextOutput, toVerboseLine, type VerbosePrinter } from "./verbose-printer";
 
 const NO_VERDICT_REASONING = [
   "The script ended without a verdict. End it with one of:",
@@ -51,14 +49,23 @@ const NO_VERDICT_REASONING = [
   "- `proceed()` with a higher `maxTurns`, if the conversation needs more turns to reach a verdict",
 ].join("\n");
 
-/** The environment of one execution, injectable for tests and embedding. */
+/**
+ * The environment of one execution: where verbose and debug mode read and write, and how they look.
+ * Core's defaults are plain text on stdout/stdin; `@scenario/kit`'s `run()` and the `scenario` CLI
+ * pass coloured ones. Injectable for tests and embedding.
+ */
 export interface ScenarioExecutionOptions {
-  /** Where debug mode reads the lines typed for the user. @default process.stdin */
+  /** Where the default debug prompt reads the lines typed for the user. @default process.stdin */
   input?: NodeJS.ReadableStream;
-  /** Where verbose output and debug prompts are written. @default process.stdout */
+  /** Where verbose output and the default debug prompt write. @default process.stdout */
   output?: TextOutput;
-  /** Colour verbose output and prompts. @default picocolors' detection (TTY, NO_COLOR, FORCE_COLOR) */
-  colors?: boolean;
+  /** Prints each message as it is added when `config.verbose` is on. @default plainVerbosePrinter (no colours) */
+  verbosePrinter?: VerbosePrinter;
+  /**
+   * Asks for the user's lines when `config.debug` is on; its `close()` runs when the run ends.
+   * @default createDebugPrompt({ input, output }) (no colours)
+   */
+  debugPrompt?: DebugPrompt;
 }
 
 /** Everything about a result except what only the executor knows. */
@@ -96,10 +103,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   private readonly usageTally = new UsageTally();
   private readonly stepArtifacts = new Map<string, unknown>();
   private readonly abortController = new AbortController();
-
-  private pendingAgents = new Set<number>();
-  private rolePointer = 0;
-  private readonly scriptedRoles = new Set<AgentRole>();
+  private readonly turns: TurnMachine;
 
   private readonly checkpointMet: string[] = [];
   private readonly checkpointUnmet: string[] = [];
@@ -114,6 +118,8 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   private agentTimeMs = 0;
   private executeCalled = false;
   private finished = false;
+  /** Set when a new turn reached maxTurns: that turn is opened for onTurn only, and nobody acts in it. */
+  private reachedMaxTurns = false;
   private unlinkSignal: (() => void) | undefined;
 
   /**
@@ -136,15 +142,14 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     };
     this.state = new ScenarioExecutionState(this.config);
     this.stateControl = controlOf(this.state);
-    this.pendingAgents = new Set(this.adapters.keys());
+    this.turns = new TurnMachine(
+      this.adapters.map((adapter) => adapter.role),
+      () => this.stateControl.advanceTurn(),
+    );
     if (config.verbose) {
-      this.stateControl.onMessageAdded(
-        createVerbosePrinter(
-          config.name,
-          options.output ?? process.stdout,
-          options.colors ?? picocolors.isColorSupported,
-        ),
-      );
+      const printer = options.verbosePrinter ?? plainVerbosePrinter;
+      const output = options.output ?? process.stdout;
+      this.stateControl.onMessageAdded((message) => printer(toVerboseLine(config.name, message), output));
     }
     this.events$ = new GuardedObservable<ScenarioEvent>((subscriber) =>
       this.eventSubject.subscribe(subscriber),
@@ -184,6 +189,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     let failure: { error: unknown } | undefined;
     try {
       this.throwIfCancelled();
+      await this.preflightAll();
       await this.ensureConnected();
       for (const step of this.script) {
         if (this.conclusion) break;
@@ -261,7 +267,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     this.markStarted();
     this.throwIfCancelled();
     if (this.conclusion) return;
-    const index = this.claimAgentSlot(AgentRole.AGENT);
+    const index = this.turns.claimAgentSlot(AgentRole.AGENT);
     if (index === undefined) throw this.missingAgentError(AgentRole.AGENT);
     let markCalled!: () => void;
     const called = new Promise<void>((resolve) => {
@@ -309,8 +315,9 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   /**
    * Lets the agents converse: without `turns` until a verdict or `maxTurns`; with `turns`, for that
-   * many turns (the current one counts when it still has agents to act). `onTurn` runs at each new
-   * turn, `onStep` after each agent call. Returns the verdict if one was reached, else null.
+   * many turns (the current one counts when it still has agents to act), each played to its end, the
+   * judge included. `onTurn` runs at each new turn, also the one that reaches `maxTurns` (the run
+   * then fails), `onStep` after each agent call. Returns the verdict if one was reached, else null.
    */
   async proceed(turns?: number, onTurn?: OnTurn, onStep?: OnStep): Promise<ScenarioResult | null> {
     if (turns !== undefined && (typeof turns !== "number" || !Number.isInteger(turns) || turns < 0)) {
@@ -325,7 +332,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     const lastTurn =
       turns === undefined
         ? Number.POSITIVE_INFINITY
-        : this.peekAutomaticActor()
+        : this.turns.peekAutomaticActor()
           ? currentTurn + turns - 1
           : currentTurn + turns;
 
@@ -333,17 +340,20 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     // and turns stop at maxTurns.
     for (;;) {
       this.throwIfCancelled();
-      const actor = this.peekAutomaticActor();
+      const actor = this.turns.peekAutomaticActor();
       if (!actor) {
-        const nextTurn = this.state.currentTurn + 1;
-        if (nextTurn > lastTurn) return null;
-        if (nextTurn >= this.config.maxTurns) return this.conclude(this.maxTurnsVerdict());
-        this.startNewTurn();
+        if (this.state.currentTurn + 1 > lastTurn) return null;
+        this.turns.startNewTurn();
         if (onTurn) await this.untilCancelled(Promise.resolve(onTurn(this.state)));
         if (this.conclusion) return this.conclusion;
+        // As in the reference, the turn that reaches maxTurns is started (onTurn sees it) and ends the run.
+        if (this.state.currentTurn >= this.config.maxTurns) {
+          this.reachedMaxTurns = true;
+          return this.conclude(this.maxTurnsVerdict());
+        }
         continue;
       }
-      this.pendingAgents.delete(actor.index);
+      this.turns.markActed(actor.index);
       const added = await this.callAgent(actor.index, actor.role);
       if (added > 0) this.emitSnapshot();
       if (onStep) await this.untilCancelled(Promise.resolve(onStep(this.state)));
@@ -379,56 +389,14 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   // --- turns ------------------------------------------------------------------------------------
 
-  private startNewTurn(): void {
-    this.stateControl.advanceTurn();
-    this.pendingAgents = new Set(this.adapters.keys());
-    this.rolePointer = 0;
-    this.scriptedRoles.clear();
-  }
-
-  /** The next agent the automatic loop would call this turn, skipping roles with no agent left. */
-  private peekAutomaticActor(): { index: number; role: AgentRole } | undefined {
-    while (this.rolePointer < ROLE_ORDER.length) {
-      const role = ROLE_ORDER[this.rolePointer]!;
-      const index = this.adapters.findIndex(
-        (adapter, candidate) => adapter.role === role && this.pendingAgents.has(candidate),
-      );
-      if (index !== -1) return { index, role };
-      this.rolePointer += 1;
-    }
-    return undefined;
-  }
-
-  /**
-   * Takes the turn slot of the next agent of `role` for a script step, starting a new turn when
-   * every agent of the role already acted in this one. Undefined when no agent has the role.
-   */
-  private claimAgentSlot(role: AgentRole): number | undefined {
-    const candidates = [...this.adapters.keys()].filter((index) => this.adapters[index]!.role === role);
-    if (candidates.length === 0) return undefined;
-    let index = candidates.find((candidate) => this.pendingAgents.has(candidate));
-    if (index === undefined) {
-      this.startNewTurn();
-      index = candidates[0]!;
-    }
-    this.pendingAgents.delete(index);
-    this.rolePointer = Math.max(this.rolePointer, ROLE_ORDER.indexOf(role));
-    return index;
-  }
-
   /** A scripted message takes its role's place in the turn, like the agent it speaks for. */
   private addScriptedMessage(role: AgentRole, message: ModelMessage): void {
-    const index = this.claimAgentSlot(role);
-    if (index === undefined) {
-      if (this.scriptedRoles.has(role)) this.startNewTurn();
-      this.scriptedRoles.add(role);
-      this.rolePointer = Math.max(this.rolePointer, ROLE_ORDER.indexOf(role));
-    }
+    if (this.turns.claimAgentSlot(role) === undefined) this.turns.claimAgentlessSlot(role);
     this.stateControl.appendMessage(message);
   }
 
   private async callRole(role: AgentRole, judgmentRequest?: JudgmentRequest): Promise<void> {
-    const index = this.claimAgentSlot(role);
+    const index = this.turns.claimAgentSlot(role);
     if (index === undefined) throw this.missingAgentError(role);
     await this.callAgent(index, role, judgmentRequest);
   }
@@ -466,6 +434,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       recordUsage: (usage: TokenUsage) => this.usageTally.record(adapter.role, usage),
       signal: this.abortController.signal,
       ...(judgmentRequest ? { judgmentRequest } : {}),
+      ...(role === AgentRole.AGENT ? this.interruptionPlan() : {}),
     };
 
     const startedAt = performance.now();
@@ -564,6 +533,28 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     await this.untilCancelled(turn.promise);
   }
 
+  /**
+   * Hands every step's declared requirements (`ScriptStep.requirements`) to each adapter's
+   * `preflight()`, so a script the agents cannot run fails before anything connects. Its error is
+   * thrown as is (a `VoiceUnsupportedError` names the adapter and the capability).
+   */
+  private async preflightAll(): Promise<void> {
+    const requirements = this.script.flatMap((step) => step.requirements ?? []);
+    for (const adapter of this.adapters) {
+      await this.untilCancelled(Promise.resolve(adapter.preflight?.({ requirements })));
+    }
+  }
+
+  /** The agent under test's barge-in plan for this turn, from the first participant that declares one. */
+  private interruptionPlan(): { interruptionPlan?: InterruptionPlan } {
+    const planner = this.adapters.find(
+      (adapter) => adapter.role !== AgentRole.AGENT && isInterruptionPlanner(adapter),
+    );
+    if (planner === undefined || !isInterruptionPlanner(planner)) return {};
+    const plan = planner.planInterruption({ turn: this.state.currentTurn });
+    return plan ? { interruptionPlan: plan } : {};
+  }
+
   private ensureConnected(): Promise<void> {
     this.connection ??= this.connectAll();
     return this.untilCancelled(this.connection);
@@ -598,7 +589,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     this.abortController.abort(new RunCancelledError("The scenario run is over."));
     await this.disconnectAll();
     this.unlinkSignal?.();
-    this.debugPrompt?.close();
+    this.debugPrompt?.close?.();
     result.messages = this.state.messages;
     result.usage = this.usageTally.summary();
     result.artifacts = artifacts;
@@ -650,14 +641,15 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   }
 
   private async askDebugLine(): Promise<string | undefined> {
-    this.debugPrompt ??= new DebugPrompt(
-      this.options.input ?? process.stdin,
-      this.options.output ?? process.stdout,
-    );
-    const colors = picocolors.createColors(this.options.colors ?? picocolors.isColorSupported);
-    const question =
-      `${colors.bold(colors.yellow("[debug]"))} ${this.config.name}, turn ${this.state.currentTurn}: ` +
-      "press Enter to let the user simulator speak, or type the user's message: ";
+    this.debugPrompt ??=
+      this.options.debugPrompt ??
+      createDebugPrompt({ input: this.options.input, output: this.options.output });
+    const turn = this.state.currentTurn;
+    const question = {
+      scenarioName: this.config.name,
+      turn,
+      text: debugQuestionText(this.config.name, turn),
+    };
     return this.debugPrompt.ask(question, this.abortController.signal);
   }
 
@@ -785,13 +777,10 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     };
   }
 
-  /** The judge's own criteria, when its adapter exposes them (judgeAgent() does). */
+  /** The criteria the judge declares (spec's `CriteriaProvider`; judgeAgent() implements it). */
   private judgeCriteria(): string[] {
     for (const adapter of this.adapters) {
-      const criteria = (adapter as { criteria?: unknown }).criteria;
-      if (adapter.role === AgentRole.JUDGE && Array.isArray(criteria)) {
-        return criteria.filter((criterion): criterion is string => typeof criterion === "string");
-      }
+      if (adapter.role === AgentRole.JUDGE && isCriteriaProvider(adapter)) return [...adapter.criteria];
     }
     return [];
   }
@@ -847,7 +836,8 @@ export class ScenarioExecution implements ScenarioExecutionLike {
         ...this.baseEvent(),
         type: ScenarioEventType.MESSAGE_SNAPSHOT,
         messages: toSnapshotMessages(this.state.messages, this.stateControl.messageIds()),
-        turn: this.state.currentTurn,
+        // Events report the last turn played, so reporters count maxTurns turns, not one more.
+        turn: this.reachedMaxTurns ? this.state.currentTurn - 1 : this.state.currentTurn,
       });
     } catch (error) {
       console.warn("[scenario] Emitting a message snapshot failed; the run goes on.", error);

@@ -1,42 +1,51 @@
 import type { ModelMessage } from "@scenario/spec";
-import picocolors from "picocolors";
 
-/** Where verbose output goes; any writable stream fits. */
+/** Where verbose output and the debug prompt write; any writable stream fits. */
 export interface TextOutput {
   write(text: string): unknown;
 }
 
-type Colors = ReturnType<typeof picocolors.createColors>;
-
-/**
- * Prints each message as it is added, coloured by role, prefixed with the scenario's name so the
- * output of concurrent runs stays readable.
- */
-export function createVerbosePrinter(
-  scenarioName: string,
-  output: TextOutput,
-  useColors: boolean,
-): (message: ModelMessage) => void {
-  const colors = picocolors.createColors(useColors);
-  return (message) => {
-    const { label, paint } = roleStyle(message.role, colors);
-    const lines = describeMessage(message);
-    output.write(`${colors.dim(`[${scenarioName}]`)} ${paint(colors.bold(`${label}:`))} ${paint(lines)}\n`);
-  };
+/** One message of a verbose run, described for a printer to lay out and style. */
+export interface VerboseLine {
+  /** The scenario's name, so the output of concurrent runs stays readable. */
+  scenarioName: string;
+  /** Who speaks, as people say it: `User`, `Agent`, `Tool` or `System`. */
+  label: string;
+  /** The message as one line of text: its text parts, `[tool call name(input)]`, `[tool result …]`, `[file …]`. */
+  text: string;
+  /** The message itself, for printers that want more than the text. */
+  message: ModelMessage;
 }
 
-function roleStyle(role: string, colors: Colors): { label: string; paint: (text: string) => string } {
+/**
+ * Prints one message of a verbose run (`verbose: true`), called as each message is added. Core's
+ * default, `plainVerbosePrinter`, writes plain text; `@scenario/kit` and the `scenario` CLI pass a
+ * coloured one. Give your own through `ScenarioExecutionOptions.verbosePrinter`.
+ */
+export type VerbosePrinter = (line: VerboseLine, output: TextOutput) => void;
+
+/** Core's default verbose printer: `[scenario name] User: text`, one line per message, no colours. */
+export const plainVerbosePrinter: VerbosePrinter = (line, output) => {
+  output.write(`[${line.scenarioName}] ${line.label}: ${line.text}\n`);
+};
+
+/** Describes a message for a verbose printer. */
+export function toVerboseLine(scenarioName: string, message: ModelMessage): VerboseLine {
+  return { scenarioName, label: roleLabel(message.role), text: describeMessage(message), message };
+}
+
+function roleLabel(role: string): string {
   switch (role) {
     case "user":
-      return { label: "User", paint: colors.blue };
+      return "User";
     case "assistant":
-      return { label: "Agent", paint: colors.green };
+      return "Agent";
     case "tool":
-      return { label: "Tool", paint: colors.magenta };
+      return "Tool";
     case "system":
-      return { label: "System", paint: colors.gray };
+      return "System";
     default:
-      return { label: role, paint: (text) => text };
+      return role;
   }
 }
 

@@ -4,6 +4,7 @@ import {
   type AgentInput,
   AgentRole,
   ConfigurationError,
+  JudgeError,
   type JudgeResult,
   type JudgmentRequest,
   type ModelMessage,
@@ -284,13 +285,17 @@ describe("judgeAgent over HTTP", () => {
     );
   });
 
-  it("never passes on a malformed reply: after the retry it is an error result", async () => {
+  it("never passes on a malformed reply: after the retry it fails with JudgeError (JUDGE_FAILED)", async () => {
     reply({ toolCalls: [{ name: "finish_test", arguments: "{ this is not json" }] });
-    const { result } = await judge({ criteria: CRITERIA }, { judgmentRequest: {} });
-    expect(result?.success).toBe(false);
-    expect(result?.error).toMatch(/no usable verdict after 2 attempts/);
-    expect(result?.metCriteria).toEqual([]);
-    expect(result?.unmetCriteria).toEqual(CRITERIA);
+    const error = await judge({ criteria: CRITERIA }, { judgmentRequest: {} }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(JudgeError);
+    expect(JudgeError.isInstance(error)).toBe(true);
+    expect((error as JudgeError).code).toBe("JUDGE_FAILED");
+    expect((error as JudgeError).message).toMatch(/no usable verdict after 2 attempts/);
+    expect((error as JudgeError).message).toContain("finish_test arguments are invalid");
+    expect((error as JudgeError).message).toContain("Give judgeAgent() a `model`");
     expect(server.requests).toHaveLength(2);
   });
 
@@ -298,15 +303,18 @@ describe("judgeAgent over HTTP", () => {
     reply("Everything looks great, the agent passes!", {
       toolCalls: [{ name: "continue_test", arguments: {} }],
     });
-    const { result } = await judge({ criteria: CRITERIA }, { judgmentRequest: {} });
-    expect(result?.success).toBe(false);
-    expect(result?.error).toContain("continue_test");
+    const error = await judge({ criteria: CRITERIA }, { judgmentRequest: {} }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(JudgeError.isInstance(error)).toBe(true);
+    expect((error as JudgeError).message).toContain("continue_test");
     expect(server.requests).toHaveLength(2);
   });
 
   it("reports the tokens of every call, matching the server's counts", async () => {
     reply({ toolCalls: [{ name: "finish_test", arguments: "broken" }] });
-    const { usage } = await judge({ criteria: CRITERIA }, { judgmentRequest: {} });
+    const { input, usage } = agentInput({ judgmentRequest: {} });
+    await expect(judgeAgent({ model, criteria: CRITERIA }).call(input)).rejects.toThrow(JudgeError);
     expect(usage).toHaveLength(2);
     const sum = (key: "inputTokens" | "outputTokens") =>
       usage.reduce((total, entry) => total + (entry[key] ?? 0), 0);

@@ -9,7 +9,9 @@ import {
   type AgentInput,
   AgentRole,
   ConfigurationError,
+  type CriteriaProvider,
   DEFAULT_MAX_TURNS,
+  JudgeError,
   type JudgeResult,
 } from "@scenario/spec";
 import { generateText, type LanguageModel, ToolChoiceViolationError } from "ai";
@@ -62,14 +64,35 @@ export interface JudgeAgentOptions {
   audio?: boolean;
 }
 
-/** The adapter `judgeAgent()` returns. */
-export interface JudgeAgent extends AgentAdapter {
+/**
+ * The LLM judge as a class, as `@langwatch/scenario` exports it: `new JudgeAgent(options)` and
+ * `judgeAgent(options)` build the same adapter, so `instanceof JudgeAgent` holds for both. A
+ * subclass may override `call()` and still reach the judge with `super.call(input)`.
+ */
+export class JudgeAgent implements AgentAdapter, CriteriaProvider {
   /** Always `AgentRole.JUDGE`. */
-  role: AgentRole.JUDGE;
+  readonly role = AgentRole.JUDGE;
   /** The adapter's display name. */
   name: string;
-  /** The criteria it checks (inline checkpoints bring their own). */
-  readonly criteria: readonly string[];
+  /**
+   * The criteria it checks (inline checkpoints bring their own); a copy: changing it changes nothing.
+   * Declared through spec's `CriteriaProvider`, so a run that ends without a verdict lists them as unmet.
+   */
+  readonly criteria: string[];
+  readonly #judge: (input: AgentInput) => Promise<JudgeResult | null>;
+
+  /** Validates the options (a `ConfigurationError` says what to fix) and builds the judge. */
+  constructor(options: JudgeAgentOptions) {
+    const judge = buildJudge(options);
+    this.name = options.name ?? "JudgeAgent";
+    this.criteria = [...judge.criteria];
+    this.#judge = judge.call;
+  }
+
+  /** Judges the conversation so far: `null` lets it continue, a `JudgeResult` ends the run. */
+  call(input: AgentInput): Promise<JudgeResult | null> {
+    return this.#judge(input);
+  }
 }
 
 const MAX_VERDICT_ATTEMPTS = 2;
@@ -84,10 +107,19 @@ const ROLE_HEADER = { "X-Scenario-Role": "judge" };
  * with a verdict on every criterion. It decides through the `continue_test` and `finish_test`
  * tools; verdicts are matched to criteria by their text. When a verdict is required (a `judge()`
  * step, an inline checkpoint, the last turn) it must give one: criteria it finds inconclusive then
- * count as unmet, and a reply without a usable verdict is retried once and then reported as an
- * error, never as a pass.
+ * count as unmet, and a reply without a usable verdict is retried once and then fails with
+ * `JudgeError` (code `JUDGE_FAILED`), never as a pass. Returns a `JudgeAgent` instance, the same as
+ * `new JudgeAgent(options)`.
  */
 export function judgeAgent(options: JudgeAgentOptions): JudgeAgent {
+  return new JudgeAgent(options);
+}
+
+// The judge itself; the JudgeAgent class wraps it, so the factory and the class build the same.
+function buildJudge(options: JudgeAgentOptions): {
+  criteria: string[];
+  call: (input: AgentInput) => Promise<JudgeResult | null>;
+} {
   const criteria = validateCriteria(options?.criteria, "judgeAgent({ criteria })");
   const sampling = validateSamplingOptions(options, "judgeAgent");
   const temperature = sampling.temperature ?? 0;
@@ -175,21 +207,13 @@ export function judgeAgent(options: JudgeAgentOptions): JudgeAgent {
         ? "you called continue_test, but a verdict is required now. Call finish_test."
         : "it did not call finish_test, and a verdict is required now. Call finish_test.";
     }
-    return {
-      success: false,
-      reasoning: `The judge gave no usable verdict after ${MAX_VERDICT_ATTEMPTS} attempts: ${problem}`,
-      metCriteria: [],
-      unmetCriteria: [...checked],
-      error: `The judge gave no usable verdict after ${MAX_VERDICT_ATTEMPTS} attempts (last problem: ${problem})`,
-    };
+    throw new JudgeError(
+      `The judge gave no usable verdict after ${MAX_VERDICT_ATTEMPTS} attempts (last problem: ${problem}). ` +
+        "Give judgeAgent() a `model` that calls tools reliably: the judge answers through the finish_test tool.",
+    );
   };
 
-  return {
-    role: AgentRole.JUDGE,
-    name: options.name ?? "JudgeAgent",
-    criteria,
-    call: judge,
-  };
+  return { criteria, call: judge };
 }
 
 function validateCriteria(criteria: unknown, where: string): string[] {

@@ -1,6 +1,7 @@
 import { type CriterionVerdict, JUDGE_TOOL_NAMES } from "@scenario/spec";
 import { jsonSchema, type ToolSet, tool } from "ai";
-import { z } from "zod";
+// "zod/v4" is the same API in zod 3.25+ and zod 4, so either major of the user's zod serves.
+import { z } from "zod/v4";
 import { repairJson } from "./repair-json";
 
 /** The tool the judge calls when the conversation should go on. */

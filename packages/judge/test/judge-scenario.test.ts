@@ -1,10 +1,17 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "@scenario/core";
-import { configureScenarioLLM, type RetryClock, withScenarioCache } from "@scenario/llm";
+import { run, scenarioEvents$ } from "@scenario/core";
+import { configureScenarioLLM, installedAiSdkMajor, type RetryClock, withScenarioCache } from "@scenario/llm";
 import { agent, judge, user } from "@scenario/script";
-import { AgentCallError, CacheMissError, type ScenarioConfig } from "@scenario/spec";
+import {
+  AgentCallError,
+  CacheMissError,
+  JudgeError,
+  type ScenarioConfig,
+  type ScenarioEvent,
+  ScenarioEventType,
+} from "@scenario/spec";
 import {
   type FakeCriterionVerdict,
   type FakeJudgeContext,
@@ -99,6 +106,14 @@ function scenario(overrides: Partial<ScenarioConfig> = {}): ScenarioConfig {
 const roles = () => harness.server.requests.map((entry) => entry.role);
 
 describe("a scenario with a user simulator and a judge, over HTTP", () => {
+  it("runs on the installed AI SDK's own models: v3 with ai 6, v4 with ai 7", () => {
+    // The same file runs in both test legs, so every scenario below passes with either major's models.
+    const expected = installedAiSdkMajor() === 7 ? "v4" : "v3";
+    expect(installedAiSdkMajor()).toBeOneOf([6, 7]);
+    expect(harness.model.specificationVersion).toBe(expected);
+    expect(harness.agentModel.specificationVersion).toBe(expected);
+  });
+
   it("converses until the judge finds every criterion met", async () => {
     behave({});
     const result = await run(scenario());
@@ -201,10 +216,21 @@ describe("a scenario with a user simulator and a judge, over HTTP", () => {
     behave({
       judge: () => ({ toolCalls: [{ name: "finish_test", arguments: '{"verdicts": [{"criterion": ' }] }),
     });
-    const result = await run(scenario({ maxTurns: 1 }));
-    expect(result.success).toBe(false);
-    expect(result.status).toBe("ERROR");
-    expect(result.error).toMatch(/no usable verdict after 2 attempts/);
+    const finished: ScenarioEvent[] = [];
+    const subscription = scenarioEvents$.subscribe((event) => {
+      if (event.type === ScenarioEventType.RUN_FINISHED) finished.push(event);
+    });
+    const error = await run(scenario({ maxTurns: 1 })).catch((caught: unknown) => caught);
+    subscription.unsubscribe();
+    // Core wraps whatever an adapter throws in AgentCallError; the judge's own error is the cause.
+    expect(AgentCallError.isInstance(error)).toBe(true);
+    const cause = (error as AgentCallError).cause;
+    expect(JudgeError.isInstance(cause)).toBe(true);
+    expect((cause as JudgeError).code).toBe("JUDGE_FAILED");
+    expect((error as Error).message).toMatch(/no usable verdict after 2 attempts/);
+    expect(finished.map((event) => event.type === ScenarioEventType.RUN_FINISHED && event.status)).toEqual([
+      "ERROR",
+    ]);
     expect(roles().filter((role) => role === "judge")).toHaveLength(2);
   });
 

@@ -1,6 +1,6 @@
 import { createOpenAI } from "@ai-sdk/openai";
-import { toTokenUsage } from "@scenario/llm";
-import { type AgentAdapter, AgentRole, type ModelMessage } from "@scenario/spec";
+import { responseMessagesOf, toTokenUsage } from "@scenario/llm";
+import { type AgentAdapter, AgentRole } from "@scenario/spec";
 import { type FakeOpenAIServer, startFakeOpenAIServer } from "@scenario/testing";
 import { generateText, type LanguageModel } from "ai";
 
@@ -31,7 +31,7 @@ export function modelAgent(model: LanguageModel): AgentAdapter {
         abortSignal: input.signal,
       });
       input.recordUsage(toTokenUsage(result.usage));
-      return result.response.messages as ModelMessage[];
+      return responseMessagesOf(result);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { JudgeAgent } from "@scenario/judge";
 import {
   type AgentAdapter as AgentAdapterContract,
   type AgentConnectContext,
@@ -6,6 +7,7 @@ import {
   AgentRole,
   type AgentSpecificationVersion,
 } from "@scenario/spec";
+import { UserSimulatorAgent } from "@scenario/user-simulator";
 
 /**
  * A base class for the agent under test and other participants, in the style of
@@ -13,8 +15,22 @@ import {
  *
  * It is also the adapter type: a plain object `{ role, call }` is an `AgentAdapter` too, because
  * the class adds no behaviour of its own, only the shape of the `@scenario/spec` contract.
+ *
+ * As in `@langwatch/scenario`, the built-in judge and user simulator count as instances:
+ * `judgeAgent({...}) instanceof JudgeAgentAdapter` and `userSimulatorAgent() instanceof AgentAdapter`
+ * are true.
  */
 export abstract class AgentAdapter implements AgentAdapterContract {
+  /**
+   * Ordinary `instanceof`, plus the built-in `JudgeAgent` and `UserSimulatorAgent`: they live in
+   * packages that cannot depend on the kit, so they do not extend these classes. A user's subclass
+   * inherits this and gets plain `instanceof`.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about, a user's subclass too.
+    return Function.prototype[Symbol.hasInstance].call(this, value) || isBuiltInInstance(this, value);
+  }
+
   /** The contract version this adapter implements. Omit for `scenario.agent.v1`. */
   declare readonly specificationVersion?: AgentSpecificationVersion;
   /** A display name, used in errors and logs. Defaults to the class name. */
@@ -49,4 +65,11 @@ export abstract class JudgeAgentAdapter extends AgentAdapter {
   role: AgentRole = AgentRole.JUDGE;
   /** The criteria this judge checks. */
   abstract criteria: string[];
+}
+
+function isBuiltInInstance(target: unknown, value: unknown): boolean {
+  if (target === AgentAdapter) return value instanceof JudgeAgent || value instanceof UserSimulatorAgent;
+  if (target === JudgeAgentAdapter) return value instanceof JudgeAgent;
+  if (target === UserSimulatorAgentAdapter) return value instanceof UserSimulatorAgent;
+  return false;
 }

@@ -1,13 +1,13 @@
 import {
+  assertSupportedModel,
   type CacheMode,
   configureScenarioLLM,
   resolveModel,
+  type ScenarioLanguageModel,
   type ScenarioLLMConfig,
-  toLanguageModelV3,
+  wrapModelCalls,
 } from "@scenario/llm";
 import type { ScenarioModel, ScenarioModelSettings, ScenarioProjectConfig } from "./define-config";
-
-type LanguageModelV3 = ReturnType<typeof toLanguageModelV3>;
 
 /**
  * Applies the model and cache settings of a `scenario.config.ts` to Scenario's LLM participants
@@ -34,23 +34,24 @@ function toDefaultModel(value: ScenarioModel | ScenarioModelSettings): ScenarioM
   const model =
     typeof value.model === "string"
       ? resolveModel(value.model, { participant: "defaultModel in scenario.config.ts" })
-      : toLanguageModelV3(value.model);
+      : assertSupportedModel(value.model, "defaultModel in scenario.config.ts");
   return withCallSettings(model, value);
 }
 
 // The settings fill in what a call leaves unset, so a participant's own temperature still wins.
-function withCallSettings(model: LanguageModelV3, settings: ScenarioModelSettings): LanguageModelV3 {
-  const apply = <T extends { temperature?: number; maxOutputTokens?: number }>(options: T): T => ({
-    ...options,
-    temperature: options.temperature ?? settings.temperature,
-    maxOutputTokens: options.maxOutputTokens ?? settings.maxTokens,
+// The wrapped model keeps its specification version: call options of v2, v3 and v4 all have these.
+function withCallSettings(
+  model: ScenarioLanguageModel,
+  settings: ScenarioModelSettings,
+): ScenarioLanguageModel {
+  return wrapModelCalls(model, {
+    transformParams(params) {
+      const options = params as { temperature?: number; maxOutputTokens?: number };
+      return {
+        ...options,
+        temperature: options.temperature ?? settings.temperature,
+        maxOutputTokens: options.maxOutputTokens ?? settings.maxTokens,
+      };
+    },
   });
-  return {
-    specificationVersion: model.specificationVersion,
-    provider: model.provider,
-    modelId: model.modelId,
-    supportedUrls: model.supportedUrls,
-    doGenerate: (options) => model.doGenerate(apply(options)),
-    doStream: (options) => model.doStream(apply(options)),
-  };
 }

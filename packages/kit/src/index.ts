@@ -1,8 +1,9 @@
 import { scenario } from "./scenario";
 
-export { run, ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
-export { type JudgeAgent, type JudgeAgentOptions, judgeAgent } from "@scenario/judge";
-export { agent, fail, judge, message, proceed, succeed, user } from "@scenario/script";
+export { ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
+export { JudgeAgent, type JudgeAgentOptions, judgeAgent } from "@scenario/judge";
+export { responseMessagesOf } from "@scenario/llm";
+export { agent, dtmf, fail, judge, message, proceed, succeed, user } from "@scenario/script";
 export type {
   AgentConnectContext,
   AgentInput,
@@ -24,12 +25,17 @@ export type {
 } from "@scenario/spec";
 export { AgentRole, ConfigurationError, ScenarioError } from "@scenario/spec";
 export {
-  type UserSimulatorAgent,
+  UserSimulatorAgent,
   type UserSimulatorAgentOptions,
   userSimulatorAgent,
 } from "@scenario/user-simulator";
 export { AgentAdapter, JudgeAgentAdapter, UserSimulatorAgentAdapter } from "./agent-adapter";
 export { applyProjectConfig } from "./apply-project-config";
+export {
+  type ColoredConsoleOptions,
+  coloredDebugPrompt,
+  coloredVerbosePrinter,
+} from "./colored-console";
 export {
   defineConfig,
   type LangWatchSettings,
@@ -44,7 +50,16 @@ export {
   isScenarioDefinition,
   type ScenarioDefinition,
 } from "./define-scenario";
+export type {
+  JudgeAgentConfig,
+  LangwatchConfig,
+  ScenarioConfigFinal,
+  TestingAgentConfig,
+  UserSimulatorAgentConfig,
+} from "./langwatch-types";
+export { run } from "./run";
 export { createScenarioExecution, type RunScenarioOptions, runScenario } from "./run-scenario";
 export { allAgentRoles, DEFAULT_MAX_TURNS, DEFAULT_VERBOSE, scenario } from "./scenario";
+export { type VoiceAgentOptions, voiceAgent } from "./voice-agent";
 
 export default scenario;

@@ -1,9 +1,13 @@
-import { ScenarioExecution } from "@scenario/core";
+import { ScenarioExecution, type ScenarioExecutionOptions } from "@scenario/core";
 import type { ScenarioConfig, ScenarioResult } from "@scenario/spec";
+import { type ColoredConsoleOptions, withColoredConsole } from "./colored-console";
 import type { ScenarioDefinition } from "./define-scenario";
 
-/** Per-run settings that the caller (the CLI, a test) lays over a scenario definition. */
-export interface RunScenarioOptions {
+/**
+ * Per-run settings that the caller (the CLI, a test) lays over a scenario definition, and where its
+ * verbose and debug mode read and write (kit's coloured printer and prompt unless you give others).
+ */
+export interface RunScenarioOptions extends ScenarioExecutionOptions, ColoredConsoleOptions {
   /** Cancels the run: it ends with status CANCELLED. */
   signal?: AbortSignal;
   /** Overrides the definition's `maxTurns`. */
@@ -55,7 +59,7 @@ export async function createScenarioExecution(
     metadata,
     signal: options.signal,
   });
-  return new ScenarioExecution(config);
+  return new ScenarioExecution(config, withColoredConsole(options));
 }
 
 // Keys set to undefined would hide core's defaults behind an explicit `undefined`.

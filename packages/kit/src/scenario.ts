@@ -1,12 +1,14 @@
-import { run, ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
-import { judgeAgent } from "@scenario/judge";
-import { agent, fail, judge, message, proceed, succeed, user } from "@scenario/script";
+import { ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
+import { JudgeAgent, judgeAgent } from "@scenario/judge";
+import { agent, dtmf, fail, judge, message, proceed, succeed, user } from "@scenario/script";
 import { AgentRole, DEFAULT_MAX_TURNS } from "@scenario/spec";
-import { userSimulatorAgent } from "@scenario/user-simulator";
+import { UserSimulatorAgent, userSimulatorAgent } from "@scenario/user-simulator";
 import { AgentAdapter, JudgeAgentAdapter, UserSimulatorAgentAdapter } from "./agent-adapter";
 import { defineConfig } from "./define-config";
 import { defineScenario } from "./define-scenario";
+import { run } from "./run";
 import { runScenario } from "./run-scenario";
+import { voiceAgent } from "./voice-agent";
 
 // The turn limit of a scenario that sets none (10, as in `@langwatch/scenario`), shared with core.
 export { DEFAULT_MAX_TURNS };
@@ -31,8 +33,12 @@ export const scenario = {
   succeed,
   fail,
   message,
+  voiceAgent,
+  dtmf,
   judgeAgent,
   userSimulatorAgent,
+  JudgeAgent,
+  UserSimulatorAgent,
   AgentAdapter,
   AgentRole,
   JudgeAgentAdapter,

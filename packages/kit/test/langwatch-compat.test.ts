@@ -66,7 +66,11 @@ describe("a @langwatch/scenario test, with only the import changed", () => {
           },
           stopWhen: stepCountIs(3),
         });
-        return response.response.messages;
+        // Every step's messages, on AI SDK 6 (response.messages) and 7 (responseMessages) alike.
+        return (
+          (response as { responseMessages?: typeof response.response.messages }).responseMessages ??
+          response.response.messages
+        );
       },
     };
 
@@ -180,6 +184,46 @@ describe("a @langwatch/scenario test, with only the import changed", () => {
     expect(failed.messages).toEqual([
       { role: "user", content: "hi" },
       { role: "assistant", content: "scripted reply" },
+    ]);
+  });
+
+  it("runs a JudgeAgent subclass, a UserSimulatorAgent built with new, and voiceAgent()", async () => {
+    const judgeReturns: string[] = [];
+    class RecordingJudge extends scenario.JudgeAgent {
+      override async call(input: AgentInput) {
+        const result = await super.call(input);
+        judgeReturns.push(result === null ? "continue" : "verdict");
+        return result;
+      }
+    }
+    const agent: AgentAdapter = { role: AgentRole.AGENT, call: async () => "It is sunny in Paris." };
+
+    const result = await scenario.run({
+      name: "classes",
+      description: "The user asks for the weather in Paris.",
+      agents: [
+        agent,
+        new scenario.UserSimulatorAgent({ model: openai("gpt-4.1-mini") }),
+        new RecordingJudge({
+          model: openai("gpt-4.1-mini"),
+          criteria: ["The agent tells the user the weather"],
+        }),
+      ],
+      script: [
+        scenario.user(),
+        scenario.voiceAgent({ wait: false }),
+        scenario.voiceAgent({ content: "Anything else?" }),
+        scenario.judge(),
+      ],
+    });
+
+    expect(result.success).toBe(true);
+    expect(result.metCriteria).toEqual(["The agent tells the user the weather"]);
+    expect(judgeReturns.at(-1)).toBe("verdict");
+    expect(result.messages).toEqual([
+      { role: "user", content: "What's the weather like in Paris today?" },
+      { role: "assistant", content: "It is sunny in Paris." },
+      { role: "assistant", content: "Anything else?" },
     ]);
   });
 

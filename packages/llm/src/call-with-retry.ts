@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
-import { APICallError } from "@ai-sdk/provider";
 import { isScenarioError, ModelCallError } from "@scenario/spec";
+import { APICallError } from "ai";
 import { redactSecrets } from "./redact-secrets";
 
 /** The passage of time as retries see it; tests inject one that does not really wait. */

@@ -1,3 +1,5 @@
+import "./register-ai-types";
+
 export {
   type CallWithRetryOptions,
   callWithRetry,
@@ -7,6 +9,17 @@ export {
   retryAfterMs,
 } from "./call-with-retry";
 export {
+  assertCallableByInstalledAi,
+  assertSupportedModel,
+  installedAiSdkMajor,
+  type LanguageModelObject,
+  type ModelCallWrapper,
+  type ModelSpecificationVersion,
+  type ScenarioLanguageModel,
+  SUPPORTED_MODEL_SPECIFICATIONS,
+  wrapModelCalls,
+} from "./language-model";
+export {
   CACHE_MODES,
   type CacheMode,
   configureScenarioLLM,
@@ -14,12 +27,13 @@ export {
   type ScenarioLLMConfig,
 } from "./llm-config";
 export { type RenderTranscriptOptions, renderMessageText, renderTranscript } from "./render-transcript";
-export { DEFAULT_MODEL_ID, type ResolveModelOptions, resolveModel, toLanguageModelV3 } from "./resolve-model";
+export { DEFAULT_MODEL_ID, type ResolveModelOptions, resolveModel } from "./resolve-model";
 export {
   callParticipantModel,
   type ParticipantModelOptions,
   resolveParticipantModel,
 } from "./resolve-participant-model";
+export { type GenerateTextMessages, responseMessagesOf } from "./response-messages";
 export {
   CACHE_HIT_HEADER,
   cacheModeFromEnv,

@@ -1,4 +1,4 @@
-import type { ModelMessage, ToolResultOutput } from "@scenario/spec";
+import type { ModelMessage } from "@scenario/spec";
 
 /** Options of `renderTranscript()`. */
 export interface RenderTranscriptOptions {
@@ -105,23 +105,29 @@ function renderParts(message: ModelMessage, maxToolTextLength: number): Rendered
   return parts;
 }
 
-function renderToolOutput(output: ToolResultOutput): string {
+// Typed loosely: AI SDK 6 and 7 declare different content items, and this reads both.
+interface AnyToolOutput {
+  type: string;
+  value?: unknown;
+  reason?: string;
+}
+
+function renderToolOutput(output: AnyToolOutput): string {
   switch (output.type) {
     case "text":
-      return output.value;
+      return String(output.value);
     case "json":
       return toJson(output.value);
     case "error-text":
-      return `error: ${output.value}`;
+      return `error: ${String(output.value)}`;
     case "error-json":
       return `error: ${toJson(output.value)}`;
     case "execution-denied":
       return `execution denied${output.reason ? `: ${output.reason}` : ""}`;
     case "content":
-      return output.value
-        .map((item) =>
-          item.type === "text" ? item.text : `[${"mediaType" in item ? item.mediaType : item.type}]`,
-        )
+      if (!Array.isArray(output.value)) return toJson(output.value);
+      return (output.value as Array<{ type: string; text?: string; mediaType?: string }>)
+        .map((item) => (item.type === "text" ? (item.text ?? "") : `[${item.mediaType ?? item.type}]`))
         .join(" ");
     default:
       return toJson(output);

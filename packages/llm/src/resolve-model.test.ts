@@ -5,6 +5,7 @@ import type { LanguageModelV2, LanguageModelV3 } from "@ai-sdk/provider";
 import { ConfigurationError, ModelMissingError } from "@scenario/spec";
 import { generateText } from "ai";
 import { afterEach, describe, expect, it } from "vitest";
+import { installedAiSdkMajor } from "./language-model";
 import { configureScenarioLLM } from "./llm-config";
 import { resolveModel } from "./resolve-model";
 
@@ -105,7 +106,7 @@ describe("resolveModel", () => {
     }
   });
 
-  it("adapts a v2 model to v3, converting finish reason and usage", async () => {
+  it("passes a v2 model through unchanged, for the installed ai to call", async () => {
     const v2: LanguageModelV2 = {
       specificationVersion: "v2",
       provider: "legacy",
@@ -113,27 +114,94 @@ describe("resolveModel", () => {
       supportedUrls: {},
       doGenerate: async () => ({
         content: [{ type: "text", text: "from v2" }],
-        finishReason: "unknown",
-        usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7, cachedInputTokens: 1 },
-        warnings: [{ type: "unsupported-setting", setting: "seed" }],
+        finishReason: "stop",
+        usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7 },
+        warnings: [],
       }),
       doStream: async () => {
         throw new Error("not used");
       },
     };
     (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-    const model: LanguageModelV3 = resolveModel(v2);
-    expect(model.specificationVersion).toBe("v3");
+    const model = resolveModel(v2);
+    expect(model).toBe(v2);
     const result = await generateText({ model, prompt: "hi" });
     expect(result.text).toBe("from v2");
-    expect(result.finishReason).toBe("other");
+    expect(result.finishReason).toBe("stop");
     expect(result.usage.inputTokens).toBe(5);
-    expect(result.usage.inputTokenDetails.cacheReadTokens).toBe(1);
-    expect(result.warnings).toEqual([{ type: "unsupported", feature: "seed", details: undefined }]);
+    expect(result.usage.outputTokens).toBe(2);
   });
 
-  it("rejects models of an unknown specification version", () => {
-    const future = { specificationVersion: "v9", provider: "p", modelId: "m" } as unknown as LanguageModelV3;
+  it("calls a v4 (AI SDK 7) model with ai 7, and names the upgrade with ai 6", async () => {
+    const v4 = fakeV4Model("from v4");
+    if (installedAiSdkMajor() === 7) {
+      const model = resolveModel(v4 as unknown as LanguageModelV3);
+      expect(model).toBe(v4);
+      const result = await generateText({ model, prompt: "hi" });
+      expect(result.text).toBe("from v4");
+      expect(result.usage.inputTokens).toBe(3);
+    } else {
+      expect(installedAiSdkMajor()).toBe(6);
+      expect(() => resolveModel(v4 as unknown as LanguageModelV3)).toThrow(ConfigurationError);
+      expect(() => resolveModel(v4 as unknown as LanguageModelV3)).toThrow(
+        /installed `ai` is 6\.x.*npm install ai@\^7/,
+      );
+    }
+  });
+
+  it("rejects models of an unknown specification version, naming the supported ones", () => {
+    const future = { ...fakeV4Model("x"), specificationVersion: "v9" } as unknown as LanguageModelV3;
     expect(() => resolveModel(future)).toThrow(/Unsupported model specification version "v9"/);
+    expect(() => resolveModel(future)).toThrow(/specification v2, v3, v4/);
+    expect(() => resolveModel({ modelId: "m" } as unknown as LanguageModelV3)).toThrow(
+      /not an AI SDK language model/,
+    );
+  });
+
+  it("without @ai-sdk/openai installed, the default model's error gives the install command", () => {
+    const missingPackage = () => {
+      throw Object.assign(new Error("Cannot find module '@ai-sdk/openai'"), { code: "MODULE_NOT_FOUND" });
+    };
+    const resolve = () =>
+      resolveModel(undefined, {
+        env: { OPENAI_API_KEY: SECRET },
+        participant: "judgeAgent()",
+        loadOpenAIProvider: missingPackage,
+      });
+    expect(resolve).toThrow(ModelMissingError);
+    expect(resolve).toThrow(/npm install @ai-sdk\/openai/);
+    expect(resolve).not.toThrow(new RegExp(SECRET));
   });
 });
+
+/** A hand-made language model of AI SDK 7's specification, answering every call with `text`. */
+function fakeV4Model(text: string) {
+  const usage = {
+    inputTokens: { total: 3, noCache: 3, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: 2, text: 2, reasoning: undefined },
+  };
+  return {
+    specificationVersion: "v4" as const,
+    provider: "handmade",
+    modelId: "v4-model",
+    supportedUrls: {},
+    doGenerate: async () => ({
+      content: [{ type: "text" as const, text }],
+      finishReason: { unified: "stop" as const, raw: "stop" },
+      usage,
+      warnings: [],
+    }),
+    doStream: async () => ({
+      stream: new ReadableStream({
+        start(controller) {
+          controller.enqueue({ type: "stream-start", warnings: [] });
+          controller.enqueue({ type: "text-start", id: "t" });
+          controller.enqueue({ type: "text-delta", id: "t", delta: text });
+          controller.enqueue({ type: "text-end", id: "t" });
+          controller.enqueue({ type: "finish", finishReason: { unified: "stop", raw: "stop" }, usage });
+          controller.close();
+        },
+      }),
+    }),
+  };
+}

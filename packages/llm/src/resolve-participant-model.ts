@@ -1,7 +1,7 @@
-import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { TokenUsage } from "@scenario/spec";
 import type { LanguageModel } from "ai";
 import { type CallWithRetryOptions, callWithRetry, type RetryOptions } from "./call-with-retry";
+import type { ScenarioLanguageModel } from "./language-model";
 import { getScenarioLLMConfig } from "./llm-config";
 import { resolveModel } from "./resolve-model";
 import { resolveCacheMode, withScenarioCache } from "./scenario-cache";
@@ -27,7 +27,7 @@ export interface ParticipantModelOptions {
  * without one, the requested OpenAI model stands in but is never reached (a missing recording is
  * a `CacheMissError` before any request).
  */
-export function resolveParticipantModel(options: ParticipantModelOptions): LanguageModelV3 {
+export function resolveParticipantModel(options: ParticipantModelOptions): ScenarioLanguageModel {
   const env = options.env ?? process.env;
   const mode = options.cacheKey ? resolveCacheMode(undefined, env) : "off";
   const model = resolveModel(options.model, {

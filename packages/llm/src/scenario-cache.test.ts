@@ -222,6 +222,36 @@ describe("withScenarioCache", () => {
     expect((error as Error).message).toContain("stream call");
   });
 
+  it("keeps the model's specification version (v2, v4) and replays its calls", async () => {
+    for (const version of ["v2", "v4"] as const) {
+      let calls = 0;
+      const model = {
+        ...countingModel().model,
+        specificationVersion: version,
+        modelId: `model-${version}`,
+        async doGenerate() {
+          calls += 1;
+          return {
+            content: [{ type: "text", text: `${version} reply` }],
+            finishReason: version === "v2" ? "stop" : { unified: "stop", raw: "stop" },
+            usage: version === "v2" ? { inputTokens: 3, outputTokens: 2, totalTokens: 5 } : usage,
+            warnings: [],
+          };
+        },
+      } as unknown as LanguageModelV3;
+      const cached = withScenarioCache(model, { cacheKey: `versions-${version}`, dir, mode: "read-write" });
+      expect(cached.specificationVersion).toBe(version);
+      const options = {
+        prompt: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+      } as LanguageModelV3CallOptions;
+      const first = await cached.doGenerate(options);
+      const second = await cached.doGenerate(options);
+      expect(calls).toBe(1);
+      expect(isCacheHit(second)).toBe(true);
+      expect(second.content).toEqual(first.content);
+    }
+  });
+
   it("resolves the mode from options, then configureScenarioLLM, then SCENARIO_CACHE_MODE", () => {
     expect(resolveCacheMode(undefined, {})).toBe("read-write");
     expect(resolveCacheMode(undefined, { SCENARIO_CACHE_MODE: "replay" })).toBe("replay");

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type {
-  LanguageModelV2,
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3GenerateResult,
@@ -12,9 +11,14 @@ import type {
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
 import { CacheMissError, ConfigurationError } from "@scenario/spec";
-import { wrapLanguageModel } from "ai";
+import type { LanguageModelMiddleware } from "ai";
+import {
+  assertSupportedModel,
+  type ModelCallWrapper,
+  type ScenarioLanguageModel,
+  wrapModelCalls,
+} from "./language-model";
 import { assertCacheMode, type CacheMode, getScenarioLLMConfig } from "./llm-config";
-import { toLanguageModelV3 } from "./resolve-model";
 
 /** Where recordings go when no directory is configured, relative to the working directory. */
 export const DEFAULT_CACHE_DIR = ".scenario/cache";
@@ -69,11 +73,12 @@ export function resolveCacheMode(mode?: CacheMode, env: NodeJS.ProcessEnv = proc
  * Wrap the agent under test's model with the same `cacheKey` as the scenario, and a whole
  * conversation replays without a single request.
  */
-export function withScenarioCache(
-  model: LanguageModelV3 | LanguageModelV2,
+export function withScenarioCache<M extends ScenarioLanguageModel>(
+  model: M,
   options: ScenarioCacheOptions,
-): LanguageModelV3 {
-  return wrapLanguageModel({ model: toLanguageModelV3(model), middleware: scenarioCacheMiddleware(options) });
+): M {
+  assertSupportedModel(model, "withScenarioCache()");
+  return wrapModelCalls(model, cacheMiddleware(options) as unknown as ModelCallWrapper);
 }
 
 type StoredGenerate = Pick<
@@ -100,7 +105,13 @@ interface CacheEntry {
  * counts as missing. The mode and directory are read at each call, so `configureScenarioLLM()`
  * applies to models wrapped before it ran.
  */
-export function scenarioCacheMiddleware(options: ScenarioCacheOptions): LanguageModelV3Middleware {
+export function scenarioCacheMiddleware(options: ScenarioCacheOptions): LanguageModelMiddleware {
+  return cacheMiddleware(options) as unknown as LanguageModelMiddleware;
+}
+
+// Written against the v3 shapes; v4 calls and results are a superset of them, and a v2 model's
+// results are stored and replayed as they are, so one recording format serves every version.
+function cacheMiddleware(options: ScenarioCacheOptions): LanguageModelV3Middleware {
   if (typeof options.cacheKey !== "string" || options.cacheKey.trim() === "") {
     throw new ConfigurationError(
       "The scenario cache needs a non-empty `cacheKey` (the scenario's cacheKey) to tell its recordings apart.",
@@ -181,7 +192,7 @@ export function scenarioCacheMiddleware(options: ScenarioCacheOptions): Language
       const recorder = new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
         transform(part, controller) {
           if (part.type === "error") failed = true;
-          else if (part.type !== "raw") parts.push(part);
+          else if (part.type !== "raw" && (part.type as string) !== "ping") parts.push(part);
           controller.enqueue(part);
         },
         async flush() {
@@ -253,6 +264,8 @@ function callHash(
       frequencyPenalty: params.frequencyPenalty,
       responseFormat: params.responseFormat,
       seed: params.seed,
+      // v4 only; left out of the hash when unset, so older recordings still match.
+      reasoning: (params as { reasoning?: unknown }).reasoning,
       tools: params.tools,
       toolChoice: params.toolChoice,
       providerOptions: params.providerOptions,
@@ -361,9 +374,10 @@ function isStoredGenerate(value: unknown): value is StoredGenerate {
     stored.content.every(
       (part) => typeof part === "object" && part !== null && typeof part.type === "string",
     ) &&
-    typeof stored.finishReason?.unified === "string" &&
-    typeof stored.usage?.inputTokens === "object" &&
-    typeof stored.usage?.outputTokens === "object"
+    // v3 and v4 results give { unified, raw }; a v2 model's give a plain string.
+    (typeof stored.finishReason?.unified === "string" || typeof stored.finishReason === "string") &&
+    (typeof stored.usage?.inputTokens === "object" || typeof stored.usage?.inputTokens === "number") &&
+    (typeof stored.usage?.outputTokens === "object" || typeof stored.usage?.outputTokens === "number")
   );
 }
 

@@ -1,6 +1,7 @@
-import type { LanguageModelV3, LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
+import type { LanguageModelV3StreamPart, LanguageModelV3Usage } from "@ai-sdk/provider";
 import type { TokenUsage } from "@scenario/spec";
-import { type LanguageModelUsage, wrapLanguageModel } from "ai";
+import type { LanguageModelUsage } from "ai";
+import { type ScenarioLanguageModel, wrapModelCalls } from "./language-model";
 import { isCacheHit } from "./scenario-cache";
 
 /**
@@ -20,7 +21,8 @@ export function toTokenUsage(
     outputTokens = v3.outputTokens.total;
     cachedInputTokens = v3.inputTokens.cacheRead;
   } else if (usage) {
-    const sdk = usage as Partial<LanguageModelUsage>;
+    // `cachedInputTokens` is AI SDK 6's older field and a v2 provider's; AI SDK 7 has only the details.
+    const sdk = usage as Partial<LanguageModelUsage> & { cachedInputTokens?: number };
     inputTokens = sdk.inputTokens;
     outputTokens = sdk.outputTokens;
     totalTokens = sdk.totalTokens;
@@ -45,35 +47,33 @@ export function toTokenUsage(
  * reply), which were paid for all the same. Calls replayed from the cache spent nothing and are
  * not reported.
  */
-export function withUsageReporting(
-  model: LanguageModelV3,
+export function withUsageReporting<M extends ScenarioLanguageModel>(
+  model: M,
   recordUsage: ((usage: TokenUsage) => void) | undefined,
-): LanguageModelV3 {
+): M {
   if (!recordUsage) return model;
   const report = (usage: LanguageModelV3Usage | undefined) => {
     const tokens = toTokenUsage(usage);
     if (tokens.inputTokens !== undefined || tokens.outputTokens !== undefined) recordUsage(tokens);
   };
-  return wrapLanguageModel({
-    model,
-    middleware: {
-      specificationVersion: "v3",
-      async wrapGenerate({ doGenerate }) {
-        const result = await doGenerate();
-        if (!isCacheHit(result)) report(result.usage);
-        return result;
-      },
-      async wrapStream({ doStream }) {
-        const result = await doStream();
-        if (isCacheHit(result)) return result;
-        const counter = new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
-          transform(part, controller) {
-            if (part.type === "finish") report(part.usage);
-            controller.enqueue(part);
-          },
-        });
-        return { ...result, stream: result.stream.pipeThrough(counter) };
-      },
+  // A v2 model reports flat usage, v3 and v4 nested usage: toTokenUsage reads both.
+  type StreamResult = { stream: ReadableStream<LanguageModelV3StreamPart>; response?: object };
+  return wrapModelCalls(model, {
+    async wrapGenerate({ doGenerate }) {
+      const result = (await doGenerate()) as { usage?: LanguageModelV3Usage; response?: object };
+      if (!isCacheHit(result)) report(result.usage);
+      return result;
+    },
+    async wrapStream({ doStream }) {
+      const result = (await doStream()) as StreamResult;
+      if (isCacheHit(result)) return result;
+      const counter = new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
+        transform(part, controller) {
+          if (part.type === "finish") report(part.usage);
+          controller.enqueue(part);
+        },
+      });
+      return { ...result, stream: result.stream.pipeThrough(counter) };
     },
   });
 }

@@ -26,11 +26,17 @@ function fakeVoiceAdapter(options: { dtmf?: boolean; outcome?: InterruptOutcome 
     name: "FakeVoice",
     voiceSpecificationVersion: VOICE_SPECIFICATION_VERSION,
     capabilities: {
-      formats: ["pcm16-24khz"],
-      nativeVad: false,
-      interruption: true,
+      inputAudioFormat: { encoding: "pcm16", sampleRateHz: 24_000 },
+      outputAudioFormat: { encoding: "pcm16", sampleRateHz: 24_000 },
+      bargeIn: "native",
+      serverVad: false,
+      toolCalls: false,
+      toolResults: false,
       dtmf: options.dtmf ?? false,
-      streamingTranscripts: false,
+      textInput: false,
+      agentTranscripts: false,
+      userTranscripts: false,
+      replyEnd: true,
     },
     call: () => null,
     async sendAudio(chunk) {
@@ -240,5 +246,9 @@ describe("dtmf()", () => {
 
   it("rejects invalid digits at once", () => {
     expect(() => dtmf("12a")).toThrow(ConfigurationError);
+  });
+
+  it("declares that it needs DTMF, so an executor can check it before the run", () => {
+    expect(dtmf("1#").requirements).toEqual([{ capability: "voice.dtmf", step: 'dtmf("1#")' }]);
   });
 });

@@ -169,23 +169,25 @@ export function audio(source: string | AudioChunk, options: AudioStepOptions = {
 }
 
 /**
- * Sends DTMF digits (`0-9*#`) to the voice adapter, for phone menus. Throws
- * `VoiceUnsupportedError` when the adapter cannot send DTMF.
+ * Sends DTMF digits (`0-9*#`) to the voice adapter, for phone menus. The step declares that it
+ * needs `"voice.dtmf"`, so a run whose adapter cannot send DTMF fails with `VoiceUnsupportedError`
+ * before it starts (executors without the preflight hit the same error when the step runs).
  */
 export function dtmf(digits: string): ScriptStep {
   if (typeof digits !== "string" || !/^[0-9*#]+$/.test(digits)) {
     throw new ConfigurationError(`dtmf(): invalid digits ${JSON.stringify(digits)}; use only 0-9, * and #.`);
   }
-  return async (_state, execution) => {
+  const step: ScriptStep = async (_state, execution) => {
     const adapter = requireVoiceAdapter(execution, "dtmf()");
     if (!adapter.capabilities.dtmf) {
       throw new VoiceUnsupportedError(
-        `dtmf(): ${adapter.name ?? "the voice adapter"} cannot send DTMF digits (capabilities.dtmf is false). ` +
-          "Use a telephony adapter, or drop the step.",
+        `dtmf() needs DTMF digits, and ${adapter.name ?? "the voice adapter"} does not support it ` +
+          "(capabilities.dtmf is false). Use a telephony adapter, or drop the step.",
       );
     }
     await adapter.sendDtmf(digits);
   };
+  return Object.assign(step, { requirements: [{ capability: "voice.dtmf", step: `dtmf("${digits}")` }] });
 }
 
 /** A 44-byte-header WAV of 24 kHz mono PCM16. */

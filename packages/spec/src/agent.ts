@@ -54,6 +54,24 @@ export interface JudgmentRequest {
  */
 export const JUDGE_TOOL_NAMES = { continue: "continue_test", finish: "finish_test" } as const;
 
+/**
+ * A participant that declares the criteria it checks. A judge implements it (`judgeAgent()` does), so
+ * a run that ends without a verdict (at `maxTurns`, or a script without `judge()`) can list those
+ * criteria as unmet. Core reads the criteria through this contract only, never by searching the
+ * adapter for a field.
+ */
+export interface CriteriaProvider {
+  /** The criteria, verbatim, in the order they are checked. */
+  readonly criteria: readonly string[];
+}
+
+/** Whether `value` declares its criteria: a `criteria` array made only of strings. */
+export function isCriteriaProvider(value: unknown): value is CriteriaProvider {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  const criteria: unknown = (value as { criteria?: unknown }).criteria;
+  return Array.isArray(criteria) && criteria.every((criterion) => typeof criterion === "string");
+}
+
 /** A judge's verdict on one criterion. */
 export interface CriterionVerdict {
   /** The criterion, verbatim. */
@@ -92,6 +110,54 @@ export interface JudgeResult {
  */
 export type AgentReturn = string | ModelMessage | ModelMessage[] | JudgeResult | null;
 
+/** When a participant means to barge in on the agent's reply, in milliseconds of that reply. */
+export interface InterruptionPlan {
+  /** Interrupt after this many milliseconds of the agent's reply (audio heard, for voice). */
+  afterMs: number;
+}
+
+/**
+ * A participant that plans barge-ins on the agent under test, as the voice user simulator does.
+ * Before each call of the agent under test, core asks the first participant that implements it and
+ * hands the plan over as `AgentInput.interruptionPlan`, so the agent never searches for it.
+ */
+export interface InterruptionPlanner {
+  /**
+   * Whether, and when, to barge in on the agent's reply in turn `turn`; null for no barge-in.
+   * Deterministic for a given turn, so a rerun interrupts at the same moments.
+   */
+  planInterruption(context: { turn: number }): InterruptionPlan | null | undefined;
+}
+
+/** True for participants that plan barge-ins (`InterruptionPlanner`). */
+export function isInterruptionPlanner(agent: unknown): agent is InterruptionPlanner {
+  return (
+    typeof agent === "object" &&
+    agent !== null &&
+    typeof (agent as Partial<InterruptionPlanner>).planInterruption === "function"
+  );
+}
+
+/**
+ * Something a script step needs from the agents, declared on the step (`ScriptStep.requirements`)
+ * so a run can fail before its first step instead of halfway through a call.
+ */
+export interface StepRequirement {
+  /**
+   * The capability, namespaced by the contract that defines it: `"voice.dtmf"`, `"voice.textInput"`.
+   * An adapter checks the names it knows and ignores the others.
+   */
+  capability: string;
+  /** The step that needs it, for the error message: `"dtmf()"`. */
+  step: string;
+}
+
+/** What `preflight()` is handed. */
+export interface AgentPreflightContext {
+  /** Every requirement of the script's steps, in step order (duplicates kept). */
+  requirements: readonly StepRequirement[];
+}
+
 /** Everything an agent sees when it is called. */
 export interface AgentInput {
   /** The conversation's thread id, stable for the run. */
@@ -115,6 +181,11 @@ export interface AgentInput {
   recordUsage(usage: TokenUsage): void;
   /** Aborted when the run is cancelled; pass it on to model calls and sockets. */
   signal?: AbortSignal;
+  /**
+   * For the agent under test: a participant's plan to barge in on this turn's reply (see
+   * `InterruptionPlanner`). Adapters that can be interrupted honour it; others ignore it.
+   */
+  interruptionPlan?: InterruptionPlan;
 }
 
 /** Context handed to `connect()`. */
@@ -140,6 +211,12 @@ export interface AgentAdapter {
   name?: string;
   /** Produces this agent's contribution to the conversation. */
   call(input: AgentInput): Promise<AgentReturn> | AgentReturn;
+  /**
+   * Checks, before anything connects, that the adapter can do what the script's steps need; throws
+   * a `ScenarioError` naming the adapter and the missing capability (`VoiceUnsupportedError`).
+   * Core calls it once per adapter before the first step, even when the script declares nothing.
+   */
+  preflight?(context: AgentPreflightContext): Promise<void> | void;
   /** Opens what the adapter needs (a socket, a session). Runs before the first script step. */
   connect?(context: AgentConnectContext): Promise<void> | void;
   /**

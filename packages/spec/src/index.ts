@@ -2,14 +2,25 @@ export type {
   AgentAdapter,
   AgentConnectContext,
   AgentInput,
+  AgentPreflightContext,
   AgentReturn,
   AgentSpecificationVersion,
+  CriteriaProvider,
   CriterionVerdict,
+  InterruptionPlan,
+  InterruptionPlanner,
   JudgeResult,
   JudgmentRequest,
+  StepRequirement,
   TokenUsage,
 } from "./agent";
-export { AGENT_SPECIFICATION_VERSION, AgentRole, JUDGE_TOOL_NAMES } from "./agent";
+export {
+  AGENT_SPECIFICATION_VERSION,
+  AgentRole,
+  isCriteriaProvider,
+  isInterruptionPlanner,
+  JUDGE_TOOL_NAMES,
+} from "./agent";
 export type { ScenarioConfig, ScenarioResult, ScenarioRunStatus, ScenarioUsage } from "./config";
 export { DEFAULT_MAX_TURNS, DEFAULT_SCENARIO_SET_ID } from "./config";
 export {
@@ -53,6 +64,8 @@ export type {
   ModelMessage,
   ProviderOptions,
   ReasoningPart,
+  ScenarioTypeRegistry,
+  SpecModelMessage,
   SystemModelMessage,
   TextPart,
   ToolApprovalRequest,
@@ -79,13 +92,13 @@ export type {
   InterruptOutcome,
   ReceiveAudioOptions,
   VoiceAgentAdapterLike,
-  VoiceCapabilities,
   VoiceLatencyMetrics,
   VoiceRecording,
   VoiceSegment,
   VoiceSpeaker,
   VoiceTimelineEvent,
   VoiceTimelineEventType,
+  VoiceWireAudio,
 } from "./voice";
 export {
   isVoiceAgentAdapter,
@@ -96,3 +109,24 @@ export {
   VoiceStreamEndedError,
   VoiceUnsupportedError,
 } from "./voice";
+export type {
+  VoiceAgentAudioEvent,
+  VoiceAudioEncoding,
+  VoiceAudioFormat,
+  VoiceBargeInMode,
+  VoiceCapabilities,
+  VoiceClosedEvent,
+  VoiceErrorEvent,
+  VoiceInterruptContext,
+  VoiceMarkEvent,
+  VoiceReplyEndEvent,
+  VoiceSpeechEvent,
+  VoiceToolCallEvent,
+  VoiceToolResultEvent,
+  VoiceTranscriptEvent,
+  VoiceTransport,
+  VoiceTransportConnectContext,
+  VoiceTransportEvent,
+  VoiceTransportSpecificationVersion,
+} from "./voice-transport";
+export { isVoiceTransport, VOICE_TRANSPORT_SPECIFICATION_VERSION } from "./voice-transport";

@@ -17,7 +17,7 @@ export type ProviderOptions = Record<string, JSONObject>;
 export type DataContent = string | Uint8Array | ArrayBuffer;
 
 /** A piece of text in a message. */
-export interface TextPart {
+export interface SpecTextPart {
   type: "text";
   /** The text itself. */
   text: string;
@@ -26,7 +26,7 @@ export interface TextPart {
 }
 
 /** An image in a user message. */
-export interface ImagePart {
+export interface SpecImagePart {
   type: "image";
   /** The image bytes, base64 or a URL. */
   image: DataContent | URL;
@@ -37,7 +37,7 @@ export interface ImagePart {
 }
 
 /** A file (audio included) in a message. Voice turns carry their audio as a file part. */
-export interface FilePart {
+export interface SpecFilePart {
   type: "file";
   /** The file bytes, base64 or a URL. */
   data: DataContent | URL;
@@ -50,7 +50,7 @@ export interface FilePart {
 }
 
 /** Model reasoning text in an assistant message. */
-export interface ReasoningPart {
+export interface SpecReasoningPart {
   type: "reasoning";
   /** The reasoning text. */
   text: string;
@@ -59,7 +59,7 @@ export interface ReasoningPart {
 }
 
 /** A tool call made by the assistant. */
-export interface ToolCallPart {
+export interface SpecToolCallPart {
   type: "tool-call";
   /** Identifies the call; the matching result carries the same id. */
   toolCallId: string;
@@ -74,7 +74,7 @@ export interface ToolCallPart {
 }
 
 /** One item of a multi-part tool result. */
-export type ToolResultContentItem =
+export type SpecToolResultContentItem =
   | { type: "text"; text: string; providerOptions?: ProviderOptions }
   | { type: "media"; data: string; mediaType: string }
   | {
@@ -92,29 +92,29 @@ export type ToolResultContentItem =
   | { type: "custom"; providerOptions?: ProviderOptions };
 
 /** The output of a tool, as the AI SDK encodes it. */
-export type ToolResultOutput =
+export type SpecToolResultOutput =
   | { type: "text"; value: string; providerOptions?: ProviderOptions }
   | { type: "json"; value: JSONValue; providerOptions?: ProviderOptions }
   | { type: "execution-denied"; reason?: string; providerOptions?: ProviderOptions }
   | { type: "error-text"; value: string; providerOptions?: ProviderOptions }
   | { type: "error-json"; value: JSONValue; providerOptions?: ProviderOptions }
-  | { type: "content"; value: ToolResultContentItem[] };
+  | { type: "content"; value: SpecToolResultContentItem[] };
 
 /** The result of a tool call. */
-export interface ToolResultPart {
+export interface SpecToolResultPart {
   type: "tool-result";
   /** The id of the call this answers. */
   toolCallId: string;
   /** The name of the tool that ran. */
   toolName: string;
   /** What the tool returned. */
-  output: ToolResultOutput;
+  output: SpecToolResultOutput;
   /** Provider-specific options. */
   providerOptions?: ProviderOptions;
 }
 
 /** A request from the model to approve a tool call before it runs. */
-export interface ToolApprovalRequest {
+export interface SpecToolApprovalRequest {
   type: "tool-approval-request";
   /** Identifies the approval. */
   approvalId: string;
@@ -127,7 +127,7 @@ export interface ToolApprovalRequest {
 }
 
 /** The answer to a tool approval request. */
-export interface ToolApprovalResponse {
+export interface SpecToolApprovalResponse {
   type: "tool-approval-response";
   /** The approval this answers. */
   approvalId: string;
@@ -140,7 +140,7 @@ export interface ToolApprovalResponse {
 }
 
 /** A system message (instructions). */
-export interface SystemModelMessage {
+export interface SpecSystemModelMessage {
   role: "system";
   /** The instructions. */
   content: string;
@@ -149,33 +149,102 @@ export interface SystemModelMessage {
 }
 
 /** A message from the user side of the conversation. */
-export interface UserModelMessage {
+export interface SpecUserModelMessage {
   role: "user";
   /** Text, or parts (text, images, files such as recorded audio). */
-  content: string | Array<TextPart | ImagePart | FilePart>;
+  content: string | Array<SpecTextPart | SpecImagePart | SpecFilePart>;
   /** Provider-specific options. */
   providerOptions?: ProviderOptions;
 }
 
 /** A message from the agent side of the conversation. */
-export interface AssistantModelMessage {
+export interface SpecAssistantModelMessage {
   role: "assistant";
   /** Text, or parts (text, files, reasoning, tool calls and results, approval requests). */
   content:
     | string
-    | Array<TextPart | FilePart | ReasoningPart | ToolCallPart | ToolResultPart | ToolApprovalRequest>;
+    | Array<
+        | SpecTextPart
+        | SpecFilePart
+        | SpecReasoningPart
+        | SpecToolCallPart
+        | SpecToolResultPart
+        | SpecToolApprovalRequest
+      >;
   /** Provider-specific options. */
   providerOptions?: ProviderOptions;
 }
 
 /** Tool results fed back to the model. */
-export interface ToolModelMessage {
+export interface SpecToolModelMessage {
   role: "tool";
   /** The results (and approval responses). */
-  content: Array<ToolResultPart | ToolApprovalResponse>;
+  content: Array<SpecToolResultPart | SpecToolApprovalResponse>;
   /** Provider-specific options. */
   providerOptions?: ProviderOptions;
 }
 
-/** One message of the conversation: the AI SDK's `ModelMessage`, structurally. */
-export type ModelMessage = SystemModelMessage | UserModelMessage | AssistantModelMessage | ToolModelMessage;
+/** Spec's own declaration of an AI SDK message (AI SDK 6's shape), used when no AI SDK is registered. */
+export type SpecModelMessage =
+  | SpecSystemModelMessage
+  | SpecUserModelMessage
+  | SpecAssistantModelMessage
+  | SpecToolModelMessage;
+
+/**
+ * Where a package that has the AI SDK registers the installed `ai`'s own types, by declaration
+ * merging (`@scenario/llm` registers the `ModelMessage` of `ai` as `modelMessage`). Spec has no
+ * dependencies, and AI SDK 6 and 7 declare different message parts, so the exact type can only
+ * come from the user's own copy of `ai`. Empty when nothing registered.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface ScenarioTypeRegistry {}
+
+/**
+ * One message of the conversation: exactly the `ModelMessage` of the user's AI SDK (6 or 7) when
+ * `@scenario/llm` is installed (the kit brings it), else `SpecModelMessage`. So `input.messages`
+ * goes straight into `generateText({ messages })` and `response.messages` straight back.
+ */
+export type ModelMessage = ScenarioTypeRegistry extends { modelMessage: infer Message }
+  ? Message
+  : SpecModelMessage;
+
+type MessageOf<Role extends string> = Extract<ModelMessage, { role: Role }>;
+type PartsOf<Message> = Message extends { content: infer Content }
+  ? Content extends ReadonlyArray<infer Part>
+    ? Part
+    : never
+  : never;
+type MessagePart = PartsOf<ModelMessage>;
+
+// The named message and part types follow `ModelMessage`: the installed AI SDK's when registered,
+// spec's own otherwise, so a part taken from a message and a message built from parts always agree.
+
+/** A system message. */
+export type SystemModelMessage = MessageOf<"system">;
+/** A user message: text, or text, image and file parts. */
+export type UserModelMessage = MessageOf<"user">;
+/** An assistant message: text, or parts (text, reasoning, files, tool calls and results). */
+export type AssistantModelMessage = MessageOf<"assistant">;
+/** A tool message: the results of tool calls (and approval responses). */
+export type ToolModelMessage = MessageOf<"tool">;
+/** A text part. */
+export type TextPart = Extract<MessagePart, { type: "text" }>;
+/** An image part of a user message. */
+export type ImagePart = Extract<MessagePart, { type: "image" }>;
+/** A file part. */
+export type FilePart = Extract<MessagePart, { type: "file" }>;
+/** A reasoning part of an assistant message. */
+export type ReasoningPart = Extract<MessagePart, { type: "reasoning" }>;
+/** A tool call of an assistant message. */
+export type ToolCallPart = Extract<MessagePart, { type: "tool-call" }>;
+/** A tool's result. */
+export type ToolResultPart = Extract<MessagePart, { type: "tool-result" }>;
+/** A request for approval of a tool call. */
+export type ToolApprovalRequest = Extract<MessagePart, { type: "tool-approval-request" }>;
+/** The answer to a tool approval request. */
+export type ToolApprovalResponse = Extract<MessagePart, { type: "tool-approval-response" }>;
+/** What a tool returned. */
+export type ToolResultOutput = ToolResultPart["output"];
+/** One item of a tool's `content` output. */
+export type ToolResultContentItem = Extract<ToolResultOutput, { type: "content" }>["value"][number];

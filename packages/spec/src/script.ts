@@ -1,6 +1,6 @@
-import type { AgentAdapter, JudgmentRequest } from "./agent";
+import type { AgentAdapter, JudgmentRequest, StepRequirement } from "./agent";
 import type { ScenarioConfig, ScenarioResult } from "./config";
-import type { ModelMessage, ToolCallPart } from "./messages";
+import type { ModelMessage, ToolCallPart, ToolModelMessage } from "./messages";
 
 /** Read access to a running scenario, handed to custom steps and to agents. */
 export interface ScenarioExecutionStateLike {
@@ -20,15 +20,20 @@ export interface ScenarioExecutionStateLike {
   lastUserMessage(): ModelMessage | undefined;
   /** The last agent (assistant) message, or undefined. */
   lastAgentMessage(): ModelMessage | undefined;
-  /** The last call of the named tool, or undefined when it was never called. */
-  lastToolCall(toolName: string): ToolCallPart | undefined;
-  /** Whether the named tool was called at any point. */
+  /**
+   * The last tool message holding a result of the named tool, as `@langwatch/scenario` returns it;
+   * undefined when there is none. The call's input is on `lastToolCallPart()`.
+   */
+  lastToolCall(toolName: string): ToolModelMessage | undefined;
+  /** The last call of the named tool (its id and `input`), or undefined when it was never called. */
+  lastToolCallPart(toolName: string): ToolCallPart | undefined;
+  /** Whether the named tool was called at any point (a call or a result of it is in the conversation). */
   hasToolCall(toolName: string): boolean;
   /** Appends a message to the conversation and queues it for every agent. */
   addMessage(message: ModelMessage): void;
   /**
    * Removes the messages from `index` on (clamped to the length) from the conversation and from
-   * every agent's pending queue, and returns them. Throws on a negative index.
+   * every agent's pending queue, and returns them. Throws a `RangeError` on a negative index.
    */
   rollbackMessagesTo(index: number): ModelMessage[];
 }
@@ -87,8 +92,15 @@ export interface ScenarioExecutionLike {
  * `ScenarioResult` ends the run with it; anything else lets the script continue. A step that
  * throws (a failed `expect`) fails the run with status ERROR.
  */
-export type ScriptStep = (
+export type ScriptStep = ((
   state: ScenarioExecutionStateLike,
   execution: ScenarioExecutionLike,
   // biome-ignore lint/suspicious/noConfusingVoidType: a step is any function, including one that returns nothing
-) => void | ScenarioResult | null | Promise<void | ScenarioResult | null>;
+) => void | ScenarioResult | null | Promise<void | ScenarioResult | null>) & {
+  /**
+   * What the step needs from the agents (`dtmf()` needs `"voice.dtmf"`). Core hands every step's
+   * requirements to each adapter's `preflight()` before the first step, so a run that cannot work
+   * fails before it starts.
+   */
+  readonly requirements?: readonly StepRequirement[];
+};

@@ -1,5 +1,6 @@
 import type { AgentAdapter } from "./agent";
 import { ScenarioError, type ScenarioErrorOptions } from "./errors";
+import type { VoiceAudioFormat, VoiceCapabilities } from "./voice-transport";
 
 /**
  * The version of the voice adapter contract. Voice adapters declare it beside the agent contract
@@ -10,7 +11,10 @@ export const VOICE_SPECIFICATION_VERSION = "scenario.voice.v1" as const;
 /** The sample rate of every `AudioChunk`, in Hz. Conversions happen at the edges. */
 export const VOICE_SAMPLE_RATE = 24_000;
 
-/** Audio encodings an adapter can speak on its wire. */
+/**
+ * Named wire formats, for `encodeAudio()`/`decodeAudio()` in `@scenario/voice`. Transports declare
+ * theirs as a `VoiceAudioFormat` record in their capabilities.
+ */
 export type AudioFormat = "pcm16-24khz" | "pcm16-16khz" | "pcm16-8khz" | "mulaw-8khz" | "alaw-8khz";
 
 /** A piece of audio: PCM16 little-endian, 24 kHz, mono. */
@@ -21,20 +25,6 @@ export interface AudioChunk {
   transcript?: string;
   /** When the chunk was sent or received, in milliseconds since the call started. */
   timestampMs?: number;
-}
-
-/** What a voice adapter can do; steps and the default turn adapt to it. */
-export interface VoiceCapabilities {
-  /** Wire formats the adapter accepts and produces. */
-  formats: AudioFormat[];
-  /** The agent detects the end of the user's speech itself (server VAD). */
-  nativeVad: boolean;
-  /** The agent can be told to stop its reply (a barge-in cancels natively). */
-  interruption: boolean;
-  /** The agent accepts DTMF digits. */
-  dtmf: boolean;
-  /** The agent streams transcripts of its speech alongside the audio. */
-  streamingTranscripts: boolean;
 }
 
 /** Options of one `receiveAudio()` call. */
@@ -61,20 +51,20 @@ export type InterruptOutcome =
   | "no-adapter";
 
 /**
- * The voice adapter contract: an agent adapter that speaks audio over a transport. Implement it
- * with `@scenario/spec` alone, or extend `VoiceAgentAdapter` from `@scenario/voice`, which supplies
- * the default turn, recording and latency.
+ * The voice adapter contract: an agent adapter that speaks audio, as voice script steps see it.
+ * Write a `VoiceTransport` and let `voiceTransportAgent()` from `@scenario/voice` implement this
+ * (turns, pacing, barge-in, recording, latency); implement it directly only for something else.
  */
 export interface VoiceAgentAdapterLike extends AgentAdapter {
   /** The voice contract version this adapter implements. */
   readonly voiceSpecificationVersion: typeof VOICE_SPECIFICATION_VERSION;
-  /** What the adapter can do. */
+  /** What the adapter can do (its transport's capabilities). */
   readonly capabilities: VoiceCapabilities;
   /** Sends the user's audio to the agent. */
   sendAudio(chunk: AudioChunk): Promise<void>;
   /** Receives the agent's reply audio until the reply ends. */
   receiveAudio(options?: ReceiveAudioOptions): AsyncIterable<AudioChunk>;
-  /** Stops the reply in flight (natively when `capabilities.interruption`), and says what happened. */
+  /** Stops the reply in flight (as `capabilities.bargeIn` says), and says what happened. */
   interrupt(): Promise<InterruptOutcome>;
   /** Sends DTMF digits (`0-9*#`). Throws `VoiceUnsupportedError` without `capabilities.dtmf`. */
   sendDtmf(digits: string): Promise<void>;
@@ -104,6 +94,21 @@ export interface VoiceSegment {
   transcriptTruncated?: boolean;
   /** The voice style the speech was spoken in ("hurried", "angry"), when one was set. */
   voiceStyle?: string;
+  /**
+   * The audio exactly as it crossed the transport's wire (agent segments), before conversion to
+   * `audio`: byte-identical to what the far side sent, cut like `audio` at a barge-in. Set only when
+   * the wire format is not 24 kHz mono PCM16 (then `audio` is the wire bytes) and did not change
+   * within the reply.
+   */
+  wireAudio?: VoiceWireAudio;
+}
+
+/** Audio in a transport's own format, as it crossed the wire. */
+export interface VoiceWireAudio {
+  /** The format of `data`. */
+  format: VoiceAudioFormat;
+  /** The bytes, concatenated in arrival order. */
+  data: Uint8Array;
 }
 
 /** Kinds of timeline events. */
@@ -114,7 +119,15 @@ export type VoiceTimelineEventType =
   | "agent-stopped-speaking"
   | "user-interrupt"
   | "tool-call"
-  | "tool-result";
+  | "tool-result"
+  /** The far side's VAD heard the caller start (`details.speaker`) or the agent's TTS start. */
+  | "far-side-speech-started"
+  /** The far side's VAD heard the caller stop, or the agent's TTS stopped. */
+  | "far-side-speech-stopped"
+  /** What the far side recognised of the caller (`details.text`), final transcripts only. */
+  | "user-transcript"
+  /** The far side acknowledged a mark (`details.name`). */
+  | "mark";
 
 /** One event on a call's timeline. */
 export interface VoiceTimelineEvent {
@@ -126,7 +139,10 @@ export interface VoiceTimelineEvent {
   outcome?: InterruptOutcome;
   /** For tool events: the tool's name. */
   toolName?: string;
-  /** Anything else worth keeping (a tool call's id, arguments, a result). */
+  /**
+   * Anything else worth keeping: a tool call's id, arguments, a result; for `user-interrupt`,
+   * `playedMs`, `bargeIn` (the mode) and, once measured, `responseMs` (the interrupt response time).
+   */
   details?: Record<string, unknown>;
 }
 
@@ -140,7 +156,10 @@ export interface VoiceLatencyMetrics {
   p50Ms?: number;
   /** 95th percentile. */
   p95Ms?: number;
-  /** Per barge-in: from the interrupt to the end of the agent's audio. */
+  /**
+   * Per barge-in: from the interrupt (with `bargeIn: "on-user-speech"`, the caller's first frame
+   * after it) to the far side's confirmation that the agent stopped (or its last audio frame).
+   */
   interruptResponseTimesMs: number[];
 }
 
@@ -158,6 +177,8 @@ export interface VoiceRecording {
 
 /** The agent sent no audio before the first-audio timeout. */
 export class VoiceFirstAudioTimeoutError extends ScenarioError {
+  static override readonly errorName = "VoiceFirstAudioTimeoutError";
+
   constructor(message: string, options?: ScenarioErrorOptions) {
     super("VOICE_FIRST_AUDIO_TIMEOUT", message, options);
   }
@@ -165,6 +186,8 @@ export class VoiceFirstAudioTimeoutError extends ScenarioError {
 
 /** The connection closed (or the stream ended) in the middle of a reply. */
 export class VoiceStreamEndedError extends ScenarioError {
+  static override readonly errorName = "VoiceStreamEndedError";
+
   constructor(message: string, options?: ScenarioErrorOptions) {
     super("VOICE_STREAM_ENDED", message, options);
   }
@@ -172,6 +195,8 @@ export class VoiceStreamEndedError extends ScenarioError {
 
 /** The voice server reported an error. */
 export class VoiceServerError extends ScenarioError {
+  static override readonly errorName = "VoiceServerError";
+
   constructor(message: string, options?: ScenarioErrorOptions) {
     super("VOICE_SERVER_ERROR", message, options);
   }
@@ -179,6 +204,8 @@ export class VoiceServerError extends ScenarioError {
 
 /** The step needs a capability the adapter does not have (DTMF, a format). */
 export class VoiceUnsupportedError extends ScenarioError {
+  static override readonly errorName = "VoiceUnsupportedError";
+
   constructor(message: string, options?: ScenarioErrorOptions) {
     super("VOICE_UNSUPPORTED", message, options);
   }

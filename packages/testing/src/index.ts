@@ -36,28 +36,3 @@ export {
   scenarioBehaviour,
 } from "./openai/scenario-behaviour";
 export { type PersonaLineFunction, userSimulatorPersona } from "./openai/user-simulator-persona";
-export type { EnergyVadOptions } from "./realtime/energy-vad";
-export {
-  type FakeRealtimeServer,
-  type FakeRealtimeServerOptions,
-  type RealtimeReplySource,
-  type RealtimeSpeechSynthesizer,
-  type RealtimeWaitOptions,
-  startFakeRealtimeServer,
-} from "./realtime/fake-realtime-server";
-export type {
-  RealtimeCancelRecord,
-  RealtimeConnectionRecord,
-  RealtimeEvent,
-  RealtimeFault,
-  RealtimeFrameRecord,
-  RealtimeReply,
-  RealtimeReplyContext,
-  RealtimeReplyPolicy,
-  RealtimeResponseOutcome,
-  RealtimeResponseRecord,
-  RealtimeSession,
-  RealtimeTruncateRecord,
-  RealtimeTurnRecord,
-} from "./realtime/realtime-types";
-export { type SyntheticSpeechOptions, syntheticSpeech } from "./realtime/synthetic-speech";

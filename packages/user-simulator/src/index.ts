@@ -1,6 +1,6 @@
 export { DEFAULT_USER_SIMULATOR_INSTRUCTIONS } from "./simulator-prompt";
 export {
-  type UserSimulatorAgent,
+  UserSimulatorAgent,
   type UserSimulatorAgentOptions,
   userSimulatorAgent,
 } from "./user-simulator-agent";

@@ -39,12 +39,29 @@ export interface UserSimulatorAgentOptions {
   retry?: RetryOptions;
 }
 
-/** The adapter `userSimulatorAgent()` returns. */
-export interface UserSimulatorAgent extends AgentAdapter {
+/**
+ * The LLM user simulator as a class, as `@langwatch/scenario` exports it:
+ * `new UserSimulatorAgent(options)` and `userSimulatorAgent(options)` build the same adapter, so
+ * `instanceof UserSimulatorAgent` holds for both. A subclass may override `call()` and still reach
+ * the simulator with `super.call(input)`.
+ */
+export class UserSimulatorAgent implements AgentAdapter {
   /** Always `AgentRole.USER`. */
-  role: AgentRole.USER;
+  readonly role = AgentRole.USER;
   /** The adapter's display name. */
   name: string;
+  readonly #speak: (input: AgentInput) => Promise<string>;
+
+  /** Validates the options (a `ConfigurationError` says what to fix) and builds the simulator. */
+  constructor(options: UserSimulatorAgentOptions = {}) {
+    this.#speak = buildUserSimulator(options);
+    this.name = options.name ?? "UserSimulatorAgent";
+  }
+
+  /** Writes the user's next message. */
+  call(input: AgentInput): Promise<string> {
+    return this.#speak(input);
+  }
 }
 
 const MAX_LINE_ATTEMPTS = 3;
@@ -54,9 +71,15 @@ const ROLE_HEADER = { "X-Scenario-Role": "user-simulator" };
  * Creates an LLM that plays the scenario's user, as its `description` (and `persona`) describe:
  * it opens the conversation when it is empty and answers the agent otherwise, one message per
  * call. A reply that is empty, slips into the assistant's part or leaks the simulator's reasoning
- * is generated again (up to 3 attempts in all), then fails with `UserSimulatorError`.
+ * is generated again (up to 3 attempts in all), then fails with `UserSimulatorError`. Returns a
+ * `UserSimulatorAgent` instance (the same as `new UserSimulatorAgent(options)`).
  */
 export function userSimulatorAgent(options: UserSimulatorAgentOptions = {}): UserSimulatorAgent {
+  return new UserSimulatorAgent(options);
+}
+
+// The simulator itself; the UserSimulatorAgent class wraps it, so factory and class build the same.
+function buildUserSimulator(options: UserSimulatorAgentOptions): (input: AgentInput) => Promise<string> {
   if (options === null || typeof options !== "object") {
     throw new ConfigurationError(
       "userSimulatorAgent(options) takes an options object, for example { persona }.",
@@ -113,5 +136,5 @@ export function userSimulatorAgent(options: UserSimulatorAgentOptions = {}): Use
     );
   };
 
-  return { role: AgentRole.USER, name: options.name ?? "UserSimulatorAgent", call: speak };
+  return speak;
 }

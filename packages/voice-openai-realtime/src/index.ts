@@ -1,9 +1,9 @@
-export {
-  OpenAIRealtimeAgent,
-  type OpenAIRealtimeAgentOptions,
-  type OpenAIRealtimeServerVad,
-  type OpenAIRealtimeTool,
-  openAIRealtimeAgent,
-  type RealtimeWebSocket,
-  type RealtimeWebSocketConstructor,
-} from "./openai-realtime-agent";
+export { OpenAIRealtimeAgent, openAIRealtimeAgent } from "./openai-realtime-agent";
+export type {
+  OpenAIRealtimeAgentOptions,
+  OpenAIRealtimeServerVad,
+  OpenAIRealtimeTool,
+  RealtimeWebSocket,
+  RealtimeWebSocketConstructor,
+} from "./openai-realtime-options";
+export { OpenAIRealtimeTransport, openAIRealtimeCapabilities } from "./openai-realtime-transport";

@@ -9,7 +9,7 @@ import {
   VoiceServerError,
   VoiceStreamEndedError,
 } from "@scenario/spec";
-import { syntheticSpeech } from "@scenario/testing";
+import { syntheticSpeech } from "@scenario/testing/realtime";
 import {
   audioFromMessage,
   pcmDurationMs,

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { agent, succeed, user } from "@scenario/script";
-import { syntheticSpeech } from "@scenario/testing";
+import { syntheticSpeech } from "@scenario/testing/realtime";
 import { audioFromMessage, concatPcm, pcmToBase64, transcriptOf, voiceMessage } from "@scenario/voice";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -116,7 +116,7 @@ describe("openAIRealtimeAgent: tools", () => {
         agent(),
         (state) => {
           expect(state.hasToolCall("get_balance")).toBe(true);
-          expect(state.lastToolCall("get_balance")?.input).toEqual({ account: "main" });
+          expect(state.lastToolCallPart("get_balance")?.input).toEqual({ account: "main" });
         },
         succeed(),
       ],

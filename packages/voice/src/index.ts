@@ -1,3 +1,4 @@
+export type { InterruptionPlan, VoiceInterruptContext } from "@scenario/spec";
 export type { AiSdkModelLike } from "./ai-sdk";
 export {
   decodeAudio,
@@ -68,8 +69,6 @@ export {
   VoiceAgentAdapter,
   type VoiceAgentAdapterOptions,
   type VoiceAgentTimings,
-  type VoiceInterruptContext,
-  type VoicePlayback,
   type VoiceReplyEndInfo,
   type VoiceToolCall,
   type VoiceToolResult,
@@ -92,8 +91,9 @@ export {
   type VoiceRecorderOptions,
   type VoiceSegmentRecorder,
 } from "./voice-recorder";
+export type { VoicePlayback, VoiceSessionOptions, VoiceSessionTimings } from "./voice-session-options";
+export { VoiceTransportAgent, voiceTransportAgent } from "./voice-transport-agent";
 export {
-  type InterruptionPlan,
   type SpeakOptions,
   speak,
   type VoiceUserSimulatorAgent,
@@ -102,4 +102,13 @@ export {
   voiceUserSimulatorAgent,
 } from "./voice-user-simulator-agent";
 export { pcmToWav, type WavInfo, type WavToPcmOptions, wavInfo, wavToPcm } from "./wav";
+export {
+  describeAudioFormat,
+  fromWireAudio,
+  isScenarioAudioFormat,
+  SCENARIO_AUDIO_FORMAT,
+  toWireAudio,
+  wireByteLength,
+  wireDurationMs,
+} from "./wire-audio";
 export { wordErrorRate } from "./word-error-rate";

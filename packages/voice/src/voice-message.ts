@@ -1,7 +1,6 @@
 import type {
   AssistantModelMessage,
   AudioChunk,
-  DataContent,
   FilePart,
   ModelMessage,
   UserModelMessage,
@@ -85,7 +84,8 @@ function isAudioFilePart(part: unknown): part is FilePart {
   );
 }
 
-function dataToBytes(data: DataContent | URL): Uint8Array | undefined {
+// `unknown`: AI SDK 7's file parts may also hold a tagged file-data object or a provider reference.
+function dataToBytes(data: unknown): Uint8Array | undefined {
   if (typeof data === "string") {
     const dataUrl = /^data:[^,]*;base64,(.*)$/s.exec(data);
     return base64ToPcm(dataUrl ? (dataUrl[1] ?? "") : data);

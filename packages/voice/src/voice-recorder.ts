@@ -4,6 +4,7 @@ import {
   type VoiceSegment,
   type VoiceSpeaker,
   type VoiceTimelineEvent,
+  type VoiceWireAudio,
 } from "@scenario/spec";
 import { concatPcm } from "./pcm";
 import { computeLatencyMetrics } from "./voice-latency";
@@ -27,6 +28,8 @@ export interface EndSegmentOptions {
   transcript?: string;
   /** The voice style the segment was spoken in, when one was set (user segments). */
   voiceStyle?: string;
+  /** The audio as it crossed a transport's wire, when that was not 24 kHz mono PCM16. */
+  wireAudio?: VoiceWireAudio;
 }
 
 /** One segment being recorded: append its audio as it streams, then end it. */
@@ -49,12 +52,18 @@ export interface VoiceRecorder {
    * @param atMs When the speech started. @default now
    */
   beginSegment(speaker: VoiceSpeaker, atMs?: number): VoiceSegmentRecorder;
-  /** Adds an event to the timeline (a user interrupt, a tool call). */
-  addEvent(event: VoiceTimelineEvent): void;
+  /**
+   * Adds an event to the timeline (a user interrupt, a tool call) and returns the stored copy, which
+   * `recordInterruptResponse()` can complete later.
+   */
+  addEvent(event: VoiceTimelineEvent): VoiceTimelineEvent;
   /** Records one agent turn's time from the end of the user's audio to the agent's first audio. */
   recordTimeToFirstAudio(ms: number): void;
-  /** Records one barge-in's time from the interrupt to the end of the agent's audio. */
-  recordInterruptResponse(ms: number): void;
+  /**
+   * Records one barge-in's time from the interrupt to the end of the agent's audio; with the
+   * `user-interrupt` event `addEvent()` returned, also sets that event's `details.responseMs`.
+   */
+  recordInterruptResponse(ms: number, interruptEvent?: VoiceTimelineEvent): void;
   /**
    * A snapshot of the recording: ended segments by start time, the timeline by time (ties keep
    * insertion order), and latency metrics. Segments still open are not included.
@@ -106,6 +115,7 @@ export function createVoiceRecorder(options: VoiceRecorderOptions = {}): VoiceRe
           if (finalTranscript !== "") segment.transcript = finalTranscript;
           if (endOptions.truncated) segment.transcriptTruncated = true;
           if (endOptions.voiceStyle !== undefined) segment.voiceStyle = endOptions.voiceStyle;
+          if (endOptions.wireAudio !== undefined) segment.wireAudio = endOptions.wireAudio;
           ended = segment;
           segments.push(segment);
           timeline.push({ type: `${speaker}-stopped-speaking`, atMs: endMs });
@@ -115,15 +125,20 @@ export function createVoiceRecorder(options: VoiceRecorderOptions = {}): VoiceRe
     },
     addEvent(event) {
       assertMilliseconds("addEvent(event.atMs)", event.atMs);
-      timeline.push({ ...event });
+      const stored = { ...event };
+      timeline.push(stored);
+      return stored;
     },
     recordTimeToFirstAudio(ms) {
       assertMilliseconds("recordTimeToFirstAudio(ms)", ms);
       timeToFirstAudioMs.push(ms);
     },
-    recordInterruptResponse(ms) {
+    recordInterruptResponse(ms, interruptEvent) {
       assertMilliseconds("recordInterruptResponse(ms)", ms);
       interruptResponseTimesMs.push(ms);
+      if (interruptEvent !== undefined) {
+        interruptEvent.details = { ...interruptEvent.details, responseMs: Math.round(ms) };
+      }
     },
     toRecording() {
       return {

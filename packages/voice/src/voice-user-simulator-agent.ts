@@ -5,6 +5,8 @@ import {
   AgentRole,
   type AudioChunk,
   ConfigurationError,
+  type InterruptionPlan,
+  type InterruptionPlanner,
   MissingAgentError,
   type ScriptStep,
 } from "@scenario/spec";
@@ -49,12 +51,6 @@ export async function speak(text: string, options: SpeakOptions): Promise<AudioC
   return { data, transcript: text };
 }
 
-/** When a planned barge-in fires, in milliseconds of the agent's reply audio. */
-export interface InterruptionPlan {
-  /** Interrupt after this many milliseconds of reply audio. */
-  afterMs: number;
-}
-
 /** Options of `voiceUserSimulatorAgent()`. */
 export interface VoiceUserSimulatorAgentOptions {
   /** The text user simulator that decides what to say, such as `userSimulatorAgent()`. */
@@ -73,8 +69,8 @@ export interface VoiceUserSimulatorAgentOptions {
    */
   seed?: Seed;
   /**
-   * The chance (0..1) that the user barges in on an agent reply. Voice adapters ask
-   * `planInterruption()` on each turn.
+   * The chance (0..1) that the user barges in on an agent reply. Core asks `planInterruption()`
+   * before each turn of the agent under test and hands the plan to it as `AgentInput.interruptionPlan`.
    * @default 0
    */
   interruptProbability?: number;
@@ -88,7 +84,7 @@ export interface VoiceUserSimulatorAgentOptions {
 }
 
 /** The adapter `voiceUserSimulatorAgent()` returns. */
-export interface VoiceUserSimulatorAgent extends AgentAdapter {
+export interface VoiceUserSimulatorAgent extends AgentAdapter, InterruptionPlanner {
   /** Always `AgentRole.USER`. */
   role: AgentRole.USER;
   /** The adapter's display name. */

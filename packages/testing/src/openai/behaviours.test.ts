@@ -291,7 +291,10 @@ describe.each(ENDPOINTS)("behaviours through $name", ({ path }) => {
         tools: { lookupOrder },
         stopWhen: stepCountIs(3),
       });
-      conversation.push(...agent.response.messages);
+      // Every step's messages: AI SDK 7 keeps them in responseMessages, AI SDK 6 in response.messages.
+      const produced =
+        (agent as { responseMessages?: ModelMessage[] }).responseMessages ?? agent.response.messages;
+      conversation.push(...produced);
       const judge = await generateText({
         model,
         system: "You judge the conversation.",

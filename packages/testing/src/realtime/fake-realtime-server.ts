@@ -1,10 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { ConfigurationError } from "@scenario/spec";
 import { fliteSpeech, type SpeechToTextProvider, type TextToSpeechProvider } from "@scenario/voice";
-import { WebSocketServer } from "ws";
 import { checkNonNegativeMs } from "../shared/checks";
+import { createFrameLog, listenOnFreePort } from "../shared/fake-websocket-server";
 import { isCredentialHeader, redactHeaders } from "../shared/redact-headers";
+import { replyPolicy, speechSynthesizer } from "../shared/reply-source";
 import type { EnergyVadOptions } from "./energy-vad";
 import { RealtimeConnection, type RealtimeServerContext } from "./realtime-connection";
 import type {
@@ -13,12 +13,12 @@ import type {
   RealtimeFault,
   RealtimeFrameRecord,
   RealtimeReply,
+  RealtimeReplyContext,
   RealtimeReplyPolicy,
   RealtimeResponseRecord,
   RealtimeTruncateRecord,
   RealtimeTurnRecord,
 } from "./realtime-types";
-import { syntheticSpeech } from "./synthetic-speech";
 
 /** Turns a reply's transcript into PCM16 24 kHz mono audio. */
 export type RealtimeSpeechSynthesizer = (transcript: string) => Uint8Array | Promise<Uint8Array>;
@@ -148,41 +148,6 @@ const CANNED_REPLIES = [
 const SECRET_QUERY_PARAMETER = /key|token|secret|auth|password/i;
 const KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
-function toPolicy(source: RealtimeReplySource): RealtimeReplyPolicy {
-  if (typeof source === "function") return source;
-  if (typeof source === "string") return () => ({ transcript: source });
-  if (source.length === 0) {
-    throw new ConfigurationError(
-      "`reply` is an empty list. Give at least one transcript, or a policy function.",
-    );
-  }
-  return ({ turnIndex }) => {
-    const entry = source[turnIndex % source.length]!;
-    return typeof entry === "string" ? { transcript: entry } : entry;
-  };
-}
-
-function toSynthesizer(
-  speech: "synthetic" | "flite" | TextToSpeechProvider | RealtimeSpeechSynthesizer,
-): RealtimeSpeechSynthesizer {
-  if (speech === "synthetic") return (transcript) => syntheticSpeech(transcript);
-  if (typeof speech === "function") return speech;
-  if (speech === "flite") {
-    let flite: TextToSpeechProvider | undefined;
-    // Created on first use: compiling the WebAssembly costs time a test without replies should not pay.
-    return async (transcript) => {
-      flite ??= fliteSpeech();
-      return (await flite.synthesize(transcript)).data;
-    };
-  }
-  if (typeof speech === "object" && speech !== null && typeof speech.synthesize === "function") {
-    return async (transcript) => (await speech.synthesize(transcript)).data;
-  }
-  throw new ConfigurationError(
-    `Unknown \`speech\` option ${JSON.stringify(speech)}: use "synthetic", "flite", a TextToSpeechProvider or a function.`,
-  );
-}
-
 function redactConnectionHeaders(request: IncomingMessage): {
   headers: Record<string, string>;
   authorized: boolean;
@@ -248,25 +213,19 @@ export async function startFakeRealtimeServer(
   }
   const path = options.path ?? "/v1/realtime";
   const clock = options.clock ?? (() => performance.now());
-  const speech = toSynthesizer(options.speech ?? "synthetic");
+  const speech = speechSynthesizer(options.speech ?? "synthetic", fliteSpeech);
   const transcriber = options.transcribe;
-  let policy = toPolicy(options.reply ?? CANNED_REPLIES);
+  let policy = replyPolicy<RealtimeReplyContext, RealtimeReply>(options.reply ?? CANNED_REPLIES);
   const faults: RealtimeFault[] = [];
-  const received: RealtimeFrameRecord[] = [];
-  const sent: RealtimeFrameRecord[] = [];
+  const frameLog = createFrameLog<RealtimeFrameRecord>("fake realtime server");
+  const { received, sent, notify, waitFor } = frameLog;
   const turns: RealtimeTurnRecord[] = [];
   const responses: RealtimeResponseRecord[] = [];
   const cancels: RealtimeCancelRecord[] = [];
   const truncates: RealtimeTruncateRecord[] = [];
   const connections: RealtimeConnectionRecord[] = [];
-  const listeners = new Set<() => void>();
-  const liveConnections = new Set<RealtimeConnection>();
   let responseCreateCount = 0;
   let idCounter = 0;
-
-  const notify = (): void => {
-    for (const listener of [...listeners]) listener();
-  };
 
   const context: RealtimeServerContext = {
     clock,
@@ -285,10 +244,7 @@ export async function startFakeRealtimeServer(
           ? transcriber
           : (audio) => transcriber.transcribe(audio),
     takeFault: () => faults.shift(),
-    log: (record) => {
-      (record.direction === "sent" ? sent : received).push(record);
-      notify();
-    },
+    log: frameLog.log,
     nextId: (prefix) => `${prefix}_fake${String(++idCounter).padStart(6, "0")}`,
     turns,
     responses,
@@ -299,88 +255,41 @@ export async function startFakeRealtimeServer(
     },
   };
 
-  const wss = new WebSocketServer({
-    host: "127.0.0.1",
-    port: 0,
+  const server = await listenOnFreePort({
     path,
+    clock,
+    notify,
     // Browsers pass the key as a subprotocol; answer with the plain one so the handshake succeeds.
     handleProtocols: (protocols) => (protocols.has("realtime") ? "realtime" : ([...protocols][0] ?? false)),
-  });
-  await new Promise<void>((resolve, reject) => {
-    wss.once("listening", resolve);
-    wss.once("error", reject);
-  });
-  const port = (wss.address() as AddressInfo).port;
-
-  wss.on("connection", (socket, request) => {
-    const id = connections.length;
-    const { headers, authorized } = redactConnectionHeaders(request);
-    const requestUrl = new URL(request.url ?? path, "http://127.0.0.1");
-    const record: RealtimeConnectionRecord = {
-      id,
-      url: redactUrl(request.url ?? path),
-      headers,
-      authorized,
-      openedAtMs: clock(),
-    };
-    connections.push(record);
-    const connection = new RealtimeConnection(
-      id,
-      socket,
-      context,
-      requestUrl.searchParams.get("model") ?? context.model,
-    );
-    socket.on("message", (data, isBinary) => {
-      if (isBinary) connection.handleBinary();
-      else connection.handleFrame(data.toString());
-    });
-    liveConnections.add(connection);
-    socket.on("close", () => {
-      record.closedAtMs ??= clock();
-      liveConnections.delete(connection);
-      connection.handleClose();
-      notify();
-    });
-    socket.on("error", () => {
-      // A client vanishing mid-frame is part of what this server is for; the close handler cleans up.
-    });
-  });
-
-  let closing: Promise<void> | undefined;
-
-  const waitFor = <T>(
-    predicate: () => T | undefined | null | false,
-    waitOptions: RealtimeWaitOptions = {},
-  ): Promise<T> => {
-    const timeoutMs = waitOptions.timeoutMs ?? 5000;
-    return new Promise<T>((resolve, reject) => {
-      const check = (): boolean => {
-        const value = predicate();
-        if (value === undefined || value === null || value === false) return false;
-        finish();
-        resolve(value);
-        return true;
+    accept: (socket, request) => {
+      const id = connections.length;
+      const { headers, authorized } = redactConnectionHeaders(request);
+      const requestUrl = new URL(request.url ?? path, "http://127.0.0.1");
+      const record: RealtimeConnectionRecord = {
+        id,
+        url: redactUrl(request.url ?? path),
+        headers,
+        authorized,
+        openedAtMs: clock(),
       };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`The fake realtime server's waitFor() gave up after ${timeoutMs} ms.`));
-      }, timeoutMs);
-      timer.unref?.();
-      const finish = (): void => {
-        clearTimeout(timer);
-        listeners.delete(listener);
-      };
-      const listener = (): void => {
-        check();
-      };
-      listeners.add(listener);
-      check();
-    });
-  };
+      connections.push(record);
+      const connection = new RealtimeConnection(
+        id,
+        socket,
+        context,
+        requestUrl.searchParams.get("model") ?? context.model,
+      );
+      socket.on("message", (data, isBinary) => {
+        if (isBinary) connection.handleBinary();
+        else connection.handleFrame(data.toString());
+      });
+      return { connection, record };
+    },
+  });
 
   return {
-    url: `ws://127.0.0.1:${port}${path}`,
-    port,
+    url: server.url,
+    port: server.port,
     received,
     sent,
     turns,
@@ -395,7 +304,7 @@ export async function startFakeRealtimeServer(
       return turns.length;
     },
     setReply(reply) {
-      policy = toPolicy(reply);
+      policy = replyPolicy<RealtimeReplyContext, RealtimeReply>(reply);
     },
     injectFault(fault) {
       faults.push(fault);
@@ -413,15 +322,6 @@ export async function startFakeRealtimeServer(
         },
       );
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        // Stop reply timers now rather than when each socket's close event comes round.
-        for (const connection of liveConnections) connection.handleClose();
-        liveConnections.clear();
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
-      });
-      return closing;
-    },
+    close: server.close,
   };
 }

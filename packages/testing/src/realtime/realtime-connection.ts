@@ -2,6 +2,8 @@ import { concatPcm, pcmByteLength, pcmDurationMsOfBytes, pcmToBase64 } from "@sc
 import type { WebSocket } from "ws";
 import { estimateTokens } from "../openai/estimate-tokens";
 import { isRecord } from "../shared/checks";
+import { sleepUntil } from "../shared/interruptible-sleep";
+import { splitChunks } from "../shared/split-chunks";
 import { EnergyVad, type EnergyVadOptions } from "./energy-vad";
 import { decodeBase64 } from "./pcm";
 import type {
@@ -375,15 +377,7 @@ export class RealtimeConnection {
    * once, as they leave in the turn log; what stays behind are views of the appended chunks.
    */
   private takeInput(byteCount: number): Uint8Array {
-    const taken = new Uint8Array(byteCount);
-    const rest: Uint8Array[] = [];
-    let filled = 0;
-    for (const chunk of this.inputChunks) {
-      const used = Math.min(chunk.byteLength, byteCount - filled);
-      taken.set(chunk.subarray(0, used), filled);
-      filled += used;
-      if (used < chunk.byteLength) rest.push(chunk.subarray(used));
-    }
+    const { taken, rest } = splitChunks(this.inputChunks, byteCount);
     this.inputChunks = rest;
     this.inputBytes -= byteCount;
     this.bufferStartByte += byteCount;
@@ -582,25 +576,13 @@ export class RealtimeConnection {
    * Waits until the server clock reaches `untilMs`, unless the response is cancelled first;
    * resolves false when it was. Always yields at least once, so a cancel on the socket is seen.
    */
-  private async sleepUntil(active: ActiveResponse, untilMs: number): Promise<boolean> {
-    do {
-      if (!(await this.sleep(active, untilMs - this.server.clock()))) return false;
-      // Timers run on the event loop's cached time and may fire a little early: wait out the rest.
-    } while (this.server.clock() < untilMs);
-    return true;
-  }
-
-  private sleep(active: ActiveResponse, ms: number): Promise<boolean> {
-    if (active.cancelled) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      active.wake = () => {
-        active.wake = undefined;
-        active.timer = undefined;
-        resolve(!active.cancelled);
-      };
-      active.timer = setTimeout(active.wake, Math.max(0, ms));
-      active.timer.unref?.();
-    });
+  private sleepUntil(active: ActiveResponse, untilMs: number): Promise<boolean> {
+    return sleepUntil(
+      active,
+      () => active.cancelled,
+      () => this.server.clock(),
+      untilMs,
+    );
   }
 
   private async runResponse(

@@ -1,4 +1,5 @@
 import { WebSocket } from "ws";
+import { recordMessages } from "../shared/raw-test-socket";
 import type { RealtimeEvent } from "./realtime-types";
 
 // A raw `ws` client for this folder's tests. Not exported from the package.
@@ -26,23 +27,14 @@ export async function connectRawClient(
   options: { headers?: Record<string, string>; protocols?: string[] } = {},
 ): Promise<RawRealtimeClient> {
   const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
-  const events: ReceivedEvent[] = [];
-  const listeners = new Set<() => void>();
-  socket.on("message", (data) => {
-    events.push({ event: JSON.parse(data.toString()) as RealtimeEvent, atMs: performance.now() });
-    for (const listener of [...listeners]) listener();
-  });
-  const closed = new Promise<{ code: number; atMs: number }>((resolve) => {
-    socket.on("close", (code) => {
-      resolve({ code, atMs: performance.now() });
-      for (const listener of [...listeners]) listener();
-    });
-  });
-  socket.on("error", () => {});
-  await new Promise<void>((resolve, reject) => {
-    socket.once("open", () => resolve());
-    socket.once("error", reject);
-  });
+  const {
+    entries: events,
+    closed,
+    waitFor,
+  } = await recordMessages<ReceivedEvent>(socket, (data) => ({
+    event: JSON.parse(data.toString()) as RealtimeEvent,
+    atMs: performance.now(),
+  }));
   const ofType = (type: string) => events.filter((received) => received.event.type === type);
   return {
     socket,
@@ -54,25 +46,12 @@ export async function connectRawClient(
       return sentAt;
     },
     next(type, { count = 1, timeoutMs = 5000 } = {}) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = ofType(type)[count - 1];
-          if (found === undefined) return;
-          clearTimeout(timer);
-          listeners.delete(check);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(
-            new Error(
-              `no '${type}' #${count} within ${timeoutMs} ms; got ${events.map((e) => e.event.type).join(", ")}`,
-            ),
-          );
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
+      return waitFor(
+        () => ofType(type)[count - 1],
+        timeoutMs,
+        () =>
+          `no '${type}' #${count} within ${timeoutMs} ms; got ${events.map((e) => e.event.type).join(", ")}`,
+      );
     },
     closed,
     close() {
@@ -81,10 +60,7 @@ export async function connectRawClient(
   };
 }
 
-/** Waits `ms` milliseconds (for "nothing more arrives" checks). */
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { delay } from "../shared/raw-test-socket";
 
 /**
  * Undefined when the bytes are identical, else a short description of the first difference.
