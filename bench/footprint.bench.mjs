@@ -9,50 +9,22 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packTarballs, userEnvironment } from "../tooling/pack-tarballs.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "scenario-footprint-"));
 const REFERENCE = "@langwatch/scenario@0.5.3";
 /** The AI SDK a new user installs today, next to which our packages are measured. */
 const USER_STACK = { ai: "^7.0.0", "@ai-sdk/openai": "^4.0.0", zod: "^4.1.8" };
 
 function npm(args, cwd) {
+  // Measure what a user gets: no workspace paths leaking into resolution.
   return execFileSync("npm", args, {
     cwd,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
-    // Measure what a user gets: no workspace paths leaking into resolution.
-    env: Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(NODE_PATH|npm_.*)$/i.test(key)),
-    ),
+    env: userEnvironment(),
   });
-}
-
-function packTarballs() {
-  const destination = join(work, "tarballs");
-  const output = execFileSync(
-    process.execPath,
-    [
-      join(root, "tooling", "pnpm.mjs"),
-      "-r",
-      "--filter",
-      "./packages/*",
-      "--filter",
-      "./apps/*",
-      "pack",
-      "--pack-destination",
-      destination,
-    ],
-    { cwd: root, encoding: "utf8" },
-  );
-  const tarballs = {};
-  for (const line of output.split("\n")) {
-    const name = /^scenario-([a-z-]+)-\d+\.\d+\.\d+\.tgz$/.exec(basename(line.trim()))?.[1];
-    if (name) tarballs[`@scenario/${name}`] = `file:${line.trim()}`;
-  }
-  return tarballs;
 }
 
 /** Every installed package (node_modules/**\/package.json of a package directory) and total bytes. */
@@ -115,7 +87,9 @@ const row = (label, { packages, bytes }) =>
   );
 
 try {
-  const tarballs = packTarballs();
+  const tarballs = Object.fromEntries(
+    [...packTarballs(join(work, "tarballs"))].map(([name, file]) => [name, `file:${file}`]),
+  );
   const ours = { "@scenario/kit": tarballs["@scenario/kit"], "@scenario/cli": tarballs["@scenario/cli"] };
   const [referenceName, referenceVersion] = [
     REFERENCE.slice(0, REFERENCE.lastIndexOf("@")),

@@ -3,12 +3,13 @@
 // leg 2), with a plain `npm install` and with pnpm. Then: `npm ls` is clean, there is exactly one
 // copy of `ai`, the project typechecks with skipLibCheck off, a scenario runs through the CLI
 // against the fake server, and the optional flite peer fails clearly when it is missing.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packTarballs, userEnvironment } from "./pack-tarballs.mjs";
 
 const root = join(import.meta.dirname, "..");
 const fixture = join(import.meta.dirname, "fixtures", "fresh-project");
@@ -26,20 +27,6 @@ const DIRECT = ["@scenario/kit", "@scenario/cli", "@scenario/voice", "@scenario/
 interface Run {
   status: number | null;
   output: string;
-}
-
-/**
- * The environment of a user's shell: without what our own test runner sets (pnpm's NODE_PATH into
- * this workspace's node_modules would let the project find packages it never installed).
- */
-function userEnvironment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) =>
-        !/^(NODE_PATH|NODE_OPTIONS|VITEST.*|TURBO_.*|PNPM_.*|npm_.*|OPENAI_.*|SCENARIO_.*)$/i.test(key),
-    ),
-  );
-  return { ...clean, ...extra };
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
@@ -73,27 +60,7 @@ const tarballs = new Map<string, string>();
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "scenario-fresh-install-"));
   const packs = join(work, "tarballs");
-  // pnpm pack turns `workspace:^` into the released range, as publishing does.
-  const output = execFileSync(
-    process.execPath,
-    [
-      join(root, "tooling", "pnpm.mjs"),
-      "-r",
-      "--filter",
-      "./packages/*",
-      "--filter",
-      "./apps/*",
-      "pack",
-      "--pack-destination",
-      packs,
-    ],
-    { cwd: root, encoding: "utf8" },
-  );
-  for (const line of output.split("\n")) {
-    const file = line.trim();
-    const name = /^scenario-([a-z-]+)-\d+\.\d+\.\d+\.tgz$/.exec(basename(file))?.[1];
-    if (name) tarballs.set(`@scenario/${name}`, file);
-  }
+  for (const [name, file] of packTarballs(packs)) tarballs.set(name, file);
   expect([...tarballs.keys()].sort()).toEqual(
     publishablePackages()
       .map((info) => info.name)

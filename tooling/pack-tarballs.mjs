@@ -1,0 +1,53 @@
+// Packs every workspace package as it would be published, and the environment a user's shell
+// would give a command: shared by the fresh-install test and the footprint bench.
+import { execFileSync } from "node:child_process";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Packs every package and app into `destination` with `pnpm -r pack`, which turns `workspace:^`
+ * into the released range as publishing does. Returns the tarball paths by package name.
+ * @returns {Map<string, string>}
+ */
+export function packTarballs(destination) {
+  const output = execFileSync(
+    process.execPath,
+    [
+      join(root, "tooling", "pnpm.mjs"),
+      "-r",
+      "--filter",
+      "./packages/*",
+      "--filter",
+      "./apps/*",
+      "pack",
+      "--pack-destination",
+      destination,
+    ],
+    { cwd: root, encoding: "utf8" },
+  );
+  const tarballs = new Map();
+  for (const line of output.split("\n")) {
+    const file = line.trim();
+    const name = /^scenario-([a-z-]+)-\d+\.\d+\.\d+\.tgz$/.exec(basename(file))?.[1];
+    if (name) tarballs.set(`@scenario/${name}`, file);
+  }
+  return tarballs;
+}
+
+/**
+ * The environment of a user's shell: without what our own test runner and package manager set
+ * (pnpm's NODE_PATH into this workspace's node_modules would let a project find packages it never
+ * installed) and without model keys or Scenario settings.
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function userEnvironment(extra = {}) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) =>
+        !/^(NODE_PATH|NODE_OPTIONS|VITEST.*|TURBO_.*|PNPM_.*|npm_.*|OPENAI_.*|SCENARIO_.*)$/i.test(key),
+    ),
+  );
+  return { ...clean, ...extra };
+}
