@@ -2,11 +2,11 @@
 // The README's voice capability table, generated from the capability records the voice adapter
 // packages export (`VoiceCapabilities` from @scenario/spec). Run it after changing a record:
 //
-//   node tooling/pnpm.mjs --filter "@scenario/voice-*" build && node tooling/capability-table.mjs
+//   node tooling/pnpm.mjs --filter "@scenario/voice*" build && node tooling/capability-table.mjs
 //
-// It reads each packages/voice-*/dist/index.js and rewrites the table between the markers in
-// README.md. tooling/voice-capabilities.test.ts reads the same records from source and fails when
-// the README is out of date.
+// It reads each packages/voice-*/dist/index.js, and @scenario/voice's for composableAgent(), and
+// rewrites the table between the markers in README.md. tooling/voice-capabilities.test.ts reads the
+// same records from source and fails when the README is out of date.
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -26,6 +26,15 @@ export function voiceAdapterPackages() {
     .filter((dir) => existsSync(join(dir, "package.json")))
     .map((dir) => ({ dir, name: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name }))
     .sort((left, right) => left.name.localeCompare(right.name));
+}
+
+/**
+ * The packages whose capability records get rows: the adapter packages and @scenario/voice itself,
+ * whose `composableAgent()` is an adapter too (its record is `composableAgentCapabilities`).
+ */
+export function capabilityPackages() {
+  const voice = { dir: join(ROOT, "packages", "voice"), name: "@scenario/voice" };
+  return [voice, ...voiceAdapterPackages()];
 }
 
 /** True for a value shaped like a `VoiceCapabilities` record. */
@@ -105,7 +114,7 @@ export function withCapabilityTable(readme, table) {
 /** Loads each package's records with `load(packageDir)` (its module's exports) and builds the rows. */
 export async function collectRows(load) {
   const rows = [];
-  for (const { dir, name } of voiceAdapterPackages()) {
+  for (const { dir, name } of capabilityPackages()) {
     const records = capabilityRecordsOf(await load(dir));
     for (const { exportName, capabilities } of records)
       rows.push({ packageName: name, exportName, capabilities });

@@ -9,18 +9,20 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /**
  * Packs every package and app into `destination` with `pnpm -r pack`, which turns `workspace:^`
  * into the released range as publishing does. Returns the tarball paths by package name.
+ * `options.only` packs just those packages (folders such as `"packages/spec"`), for a test that
+ * needs a few and should not pay for packing them all.
+ * @param {string} destination
+ * @param {{ only?: string[] }} [options]
  * @returns {Map<string, string>}
  */
-export function packTarballs(destination) {
+export function packTarballs(destination, options = {}) {
+  const folders = options.only ?? ["packages/*", "apps/*"];
   const output = execFileSync(
     process.execPath,
     [
       join(root, "tooling", "pnpm.mjs"),
       "-r",
-      "--filter",
-      "./packages/*",
-      "--filter",
-      "./apps/*",
+      ...folders.flatMap((folder) => ["--filter", `./${folder}`]),
       "pack",
       "--pack-destination",
       destination,

@@ -34,6 +34,10 @@ describe("the README's voice capability table", () => {
     expect(rows.map((row: { packageName: string }) => row.packageName)).toContain(
       "@scenario/voice-openai-realtime",
     );
+    // composableAgent() from @scenario/voice counts as an adapter too.
+    expect(rows).toContainEqual(
+      expect.objectContaining({ packageName: "@scenario/voice", exportName: "composableAgentCapabilities" }),
+    );
     const readme = readFileSync(README_PATH, "utf8");
     const expected = withCapabilityTable(readme, renderCapabilityTable(rows));
     // biome-ignore lint/suspicious/noUndeclaredEnvVars: a developer's switch to rewrite the table, never set in CI

@@ -1,43 +1,30 @@
-import { AgentAdapter, type AgentInput, AgentRole, type ModelMessage } from "@scenario/kit";
+import { httpAgent } from "@scenario/adapter-http";
+import { type AgentAdapter, AgentRole } from "@scenario/kit";
 import { type SupportAgentServer, startSupportAgentServer } from "./support-agent-server";
 
 /**
- * An adapter for an agent behind an HTTP endpoint: each turn posts the conversation to
- * `<url>/chat` and appends the messages it answers. Without a `url` it starts the support agent
- * locally for the run (connect) and stops it afterwards (disconnect).
+ * The support agent reached over HTTP, through `@scenario/adapter-http`: each turn POSTs the
+ * conversation to `<url>/chat` and appends the messages (and usage) it answers. Without a `url`
+ * it starts the support agent locally for the run (connect) and stops it afterwards (disconnect).
  */
-export class HttpAgentAdapter extends AgentAdapter {
-  role = AgentRole.AGENT;
-  override name = "HttpAgent";
-  private url: string | undefined;
-  private server: SupportAgentServer | undefined;
-
-  constructor(options: { url?: string } = {}) {
-    super();
-    this.url = options.url;
-  }
-
-  override async connect() {
-    if (this.url) return;
-    this.server = await startSupportAgentServer();
-    this.url = this.server.url;
-  }
-
-  async call(input: AgentInput) {
-    const response = await fetch(`${this.url}/chat`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ messages: input.messages }),
-      signal: input.signal,
-    });
-    const body = (await response.json()) as { messages?: ModelMessage[]; error?: string };
-    if (!response.ok || !body.messages)
-      throw new Error(`the agent answered HTTP ${response.status}: ${body.error ?? "no messages"}`);
-    return body.messages;
-  }
-
-  override async disconnect() {
-    await this.server?.close();
-    this.server = undefined;
-  }
+export function supportHttpAgent(options: { url?: string } = {}): AgentAdapter {
+  if (options.url) return httpAgent({ name: "HttpAgent", url: `${options.url}/chat` });
+  let server: SupportAgentServer | undefined;
+  let agent: AgentAdapter | undefined;
+  return {
+    role: AgentRole.AGENT,
+    name: "HttpAgent",
+    async connect() {
+      server = await startSupportAgentServer();
+      agent = httpAgent({ name: "HttpAgent", url: `${server.url}/chat` });
+    },
+    call(input) {
+      if (!agent) throw new Error("the local support agent server is not running: connect() was not called");
+      return agent.call(input);
+    },
+    async disconnect() {
+      await server?.close();
+      server = undefined;
+    },
+  };
 }

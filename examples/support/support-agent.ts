@@ -17,13 +17,13 @@ export interface SupportReply {
   usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
 }
 
-/** A customer-support agent with two tools over the order backend, built with the AI SDK. */
-export function createSupportAgent(options: { model: LanguageModel; backend: OrderBackend }) {
-  const tools = {
+/** The agent's two tools over the order backend. */
+export function supportTools(backend: OrderBackend) {
+  return {
     lookupOrder: tool({
       description: "Look up an order by its number: item, amount, status, delivery.",
       inputSchema: z.object({ orderId: z.string().describe("The order number, e.g. 1042") }),
-      execute: async ({ orderId }) => options.backend.lookupOrder(orderId),
+      execute: async ({ orderId }) => backend.lookupOrder(orderId),
     }),
     issueRefund: tool({
       description: "Refund a delivered order in full.",
@@ -31,9 +31,21 @@ export function createSupportAgent(options: { model: LanguageModel; backend: Ord
         orderId: z.string().describe("The order number"),
         reason: z.string().describe("Why the customer wants a refund"),
       }),
-      execute: async ({ orderId, reason }) => options.backend.issueRefund(orderId, reason),
+      execute: async ({ orderId, reason }) => backend.issueRefund(orderId, reason),
     }),
   };
+}
+
+/** At most this many steps (model calls) per turn: a lookup, a refund, the answer, and room to spare. */
+export const SUPPORT_MAX_STEPS = 5;
+
+/**
+ * A customer-support agent with two tools over the order backend, built with the AI SDK, as it
+ * runs in production (the HTTP server serves it). Scenario tests it through
+ * `@scenario/adapter-ai-sdk` with the same model, instructions and tools.
+ */
+export function createSupportAgent(options: { model: LanguageModel; backend: OrderBackend }) {
+  const tools = supportTools(options.backend);
 
   return {
     /** Answers the conversation so far; tool calls run against the backend within the turn. */
@@ -43,7 +55,7 @@ export function createSupportAgent(options: { model: LanguageModel; backend: Ord
         system: SUPPORT_INSTRUCTIONS,
         messages,
         tools,
-        stopWhen: stepCountIs(5),
+        stopWhen: stepCountIs(SUPPORT_MAX_STEPS),
         abortSignal,
       });
       // Every step's messages (tool calls, their results, the answer), with AI SDK 6 or 7.

@@ -1,4 +1,5 @@
 import { defineConfig } from "@scenario/kit";
+import { startOfflineModel } from "../offline/offline-model";
 import { startOfflineVoice } from "./offline-voice";
 import { startPipecatVoice } from "./pipecat-bot";
 import { startTwilioVoice } from "./twilio-bot";
@@ -25,12 +26,20 @@ export default defineConfig({
       };
     }
     const offline = await startOfflineVoice();
+    // support-calls.scenario.ts: the support agent's model, the customer and the judge.
+    const support = await startOfflineModel();
     console.log(
       "OFFLINE: a local fake OpenAI Realtime server plays the bank's voice agent, and a fake model server\n" +
         `plays the caller's LLM and the judge (${offline.realtime.url}). Set OPENAI_API_KEY to call the real API.\n`,
     );
     return async () => {
-      await Promise.all([offline.close(), websocket.close(), pipecat.close(), twilio.close()]);
+      await Promise.all([
+        offline.close(),
+        support.close(),
+        websocket.close(),
+        pipecat.close(),
+        twilio.close(),
+      ]);
     };
   },
 });

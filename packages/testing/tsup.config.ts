@@ -8,5 +8,7 @@ export default scenarioPackage({
     twilio: "src/twilio/index.ts",
     pipecat: "src/pipecat/index.ts",
     "voice-websocket": "src/voice-websocket/index.ts",
+    elevenlabs: "src/elevenlabs/index.ts",
+    "gemini-live": "src/gemini-live/index.ts",
   },
 });

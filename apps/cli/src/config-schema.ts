@@ -76,6 +76,7 @@ export const projectConfigSchema = z.strictObject({
     })
     .optional(),
   headless: z.boolean({ error: "expected true or false" }).optional(),
+  debug: z.boolean({ error: "expected true or false" }).optional(),
   setup: z
     .custom<NonNullable<ScenarioProjectConfig["setup"]>>((value) => typeof value === "function", {
       error: "expected a function",

@@ -1,64 +1,28 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { CliIO } from "./cli-io";
+import {
+  CONFIG_TEMPLATE,
+  exampleTemplate,
+  OFFLINE_CONFIG_TEMPLATE,
+  OFFLINE_PACKAGES,
+  ONLINE_PACKAGES,
+} from "./init-templates";
 import { CONFIG_FILE_NAMES } from "./load-project-config";
 
 /** The flags of `scenario init`. */
 export interface InitOptions {
   /** Folder of the example scenario, relative to the working directory. */
   scenariosDir: string;
+  /** Scaffold against a local fake model (`@scenario/testing`), so the first run needs no key. */
+  offline?: boolean;
 }
-
-const CONFIG_TEMPLATE = `import { defineConfig } from "@scenario/kit";
-
-// Settings for \`scenario run\`; command-line flags override them.
-export default defineConfig({
-  // The model of the judge and the user simulator. Without it, OPENAI_API_KEY selects OpenAI's
-  // gpt-4.1-mini. Any AI SDK model works, e.g. (with @ai-sdk/openai installed):
-  // defaultModel: { model: openai("gpt-4.1-mini"), temperature: 0 },
-  concurrency: 4,
-  maxTurns: 10,
-  outputDir: "scenario-reports",
-});
-`;
-
-const EXAMPLE_TEMPLATE = `import { AgentRole, type AgentAdapter, agent, defineScenario, judge, judgeAgent, user, userSimulatorAgent } from "@scenario/kit";
-
-// The agent under test. Replace the body of call() with a call to your own agent.
-const echoAgent: AgentAdapter = {
-  role: AgentRole.AGENT,
-  async call(input) {
-    const last = input.messages.at(-1);
-    const text = typeof last?.content === "string" ? last.content : "";
-    return \`Happy to help! You asked: \${text}\`;
-  },
-};
-
-// A scenario file declares scenarios; \`scenario run\` finds and runs it. The user simulator and the
-// judge need a model: set OPENAI_API_KEY, or defaultModel in scenario.config.ts.
-export default defineScenario({
-  name: "greets a new customer",
-  description: "A first-time customer says hello and asks what the assistant can do.",
-  agents: () => [
-    echoAgent,
-    userSimulatorAgent(),
-    judgeAgent({ criteria: ["The assistant answers politely", "The assistant offers help"] }),
-  ],
-  script: [
-    user("Hi! What can you do for me?"),
-    agent(),
-    (state) => {
-      if (!state.lastAgentMessage()) throw new Error("the agent did not reply");
-    },
-    judge(),
-  ],
-});
-`;
 
 /**
  * \`scenario init\`: adds a config file, an example scenario and a \`scenario\` script to the
  * project in the working directory. Never overwrites: whatever exists is left as it is and
- * reported as skipped. Returns 0.
+ * reported as skipped. Then names only the packages the scaffold needs that are not installed yet,
+ * with the install command of the project's package manager. Returns 0.
  */
 export async function initCommand(options: InitOptions, io: CliIO): Promise<number> {
   const created: string[] = [];
@@ -72,7 +36,7 @@ export async function initCommand(options: InitOptions, io: CliIO): Promise<numb
     skipped.push(`${show(existingConfig)} (already exists)`);
   } else {
     const path = resolve(io.cwd, "scenario.config.ts");
-    writeFileSync(path, CONFIG_TEMPLATE, { flag: "wx" });
+    writeFileSync(path, options.offline ? OFFLINE_CONFIG_TEMPLATE : CONFIG_TEMPLATE, { flag: "wx" });
     created.push(show(path));
   }
 
@@ -81,7 +45,7 @@ export async function initCommand(options: InitOptions, io: CliIO): Promise<numb
     skipped.push(`${show(examplePath)} (already exists)`);
   } else {
     mkdirSync(dirname(examplePath), { recursive: true });
-    writeFileSync(examplePath, EXAMPLE_TEMPLATE, { flag: "wx" });
+    writeFileSync(examplePath, exampleTemplate(options.offline === true), { flag: "wx" });
     created.push(show(examplePath));
   }
 
@@ -115,8 +79,31 @@ export async function initCommand(options: InitOptions, io: CliIO): Promise<numb
 
   for (const entry of created) io.stdout.write(`  created  ${entry}\n`);
   for (const entry of skipped) io.stdout.write(`  skipped  ${entry}\n`);
-  io.stdout.write(
-    "\nNext: install the packages (npm install -D @scenario/kit @scenario/cli), set OPENAI_API_KEY, and run `npm run scenario`.\n",
-  );
+  const needed = options.offline ? OFFLINE_PACKAGES : ONLINE_PACKAGES;
+  const missing = needed.filter((name) => !isInstalled(name, io.cwd));
+  const steps: string[] = [];
+  if (missing.length > 0) steps.push(`install what is missing: ${installCommand(io.cwd, missing)}`);
+  if (!options.offline && !io.env.OPENAI_API_KEY) {
+    steps.push("set OPENAI_API_KEY (or try it offline first: `scenario init --offline` in a new folder)");
+  }
+  steps.push(existsSync(packagePath) ? "run `npm run scenario`" : "run `npx scenario run`");
+  io.stdout.write(`\nNext: ${steps.join(", then ")}.\n`);
   return 0;
+}
+
+/** Whether `name` is installed where Node would find it from `cwd` (any node_modules above it). */
+function isInstalled(name: string, cwd: string): boolean {
+  for (let directory = resolve(cwd); ; directory = dirname(directory)) {
+    if (existsSync(join(directory, "node_modules", name, "package.json"))) return true;
+    if (dirname(directory) === directory) return false;
+  }
+}
+
+/** The install command of the package manager whose lockfile the project has; npm by default. */
+function installCommand(cwd: string, packages: readonly string[]): string {
+  const list = packages.join(" ");
+  if (existsSync(join(cwd, "pnpm-lock.yaml"))) return `pnpm add -D ${list}`;
+  if (existsSync(join(cwd, "yarn.lock"))) return `yarn add -D ${list}`;
+  if (existsSync(join(cwd, "bun.lock")) || existsSync(join(cwd, "bun.lockb"))) return `bun add -d ${list}`;
+  return `npm install -D ${list}`;
 }

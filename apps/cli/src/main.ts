@@ -1,15 +1,19 @@
-import { DEFAULT_OUTPUT_DIR } from "@scenario/events";
-import { CACHE_MODES, type CacheMode } from "@scenario/llm";
+import type { CacheMode } from "@scenario/llm";
 import { isScenarioError } from "@scenario/spec";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import {
+  CACHE_MODE_CHOICES,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_OUTPUT_DIR,
+  DEFAULT_REPORTERS,
+  EXIT_USAGE,
+} from "./cli-defaults";
 import { type CliIO, processIO } from "./cli-io";
-import { initCommand } from "./init-command";
-import { mergeReportsCommand } from "./merge-reports-command";
-import { reportCommand } from "./report-command";
-import { DEFAULT_REPORTERS } from "./report-paths";
-import { DEFAULT_CONCURRENCY, EXIT_USAGE, runCommand } from "./run-command";
 import { parseShard } from "./select-scenarios";
 import { CLI_VERSION } from "./version";
+
+// Each command's module is imported when the command runs: `--help`, `--version` and usage errors
+// then load commander alone, not the executor, zod, the AI SDK or jiti.
 
 function positiveInteger(flag: string) {
   return (value: string): number => {
@@ -53,6 +57,7 @@ Examples:
   $ scenario run --reporter console --reporter junit
 
 Exit codes: 0 all passed, 1 a run failed or errored, 2 usage or config error, 130 interrupted.
+A missing model is a config error too: it is found before the first turn.
 Ctrl-C cancels the running scenarios and still writes every report; press it twice to exit at once.`;
 
 /**
@@ -125,13 +130,22 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
       new Option(
         "--cache <mode>",
         "record/replay cache of model calls (default: the config's, else off)",
-      ).choices(CACHE_MODES),
+      ).choices(CACHE_MODE_CHOICES),
     )
     .option("--bail", "stop at the first scenario that does not pass (running ones are cancelled)")
     .option("--list", "list the scenarios that would run, and run nothing (no model calls)")
     .option("--json", "with --list, print the list as JSON")
+    .option(
+      "--debug",
+      "step through the scenarios one at a time in a terminal: see every message, type the user's lines (also SCENARIO_DEBUG=1)",
+    )
+    .option(
+      "--play",
+      "play voice calls through the speakers as they happen (needs sox's play, ffplay or aplay; refused in CI)",
+    )
     .addHelpText("after", RUN_HELP_AFTER)
     .action(async (paths: string[], flags: Record<string, unknown>) => {
+      const { runCommand } = await import("./run-command");
       result.exitCode = await runCommand(
         {
           paths,
@@ -147,6 +161,8 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
           bail: flags.bail === true,
           list: flags.list === true,
           json: flags.json === true,
+          debug: flags.debug === true,
+          play: flags.play === true,
         },
         io,
       );
@@ -170,6 +186,7 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
       "\nExit codes: 0 every merged run passed, 1 some run failed, errored or was cancelled, 2 unreadable input.",
     )
     .action(async (dirs: string[], flags: { outputDir: string; reporter?: string[] }) => {
+      const { mergeReportsCommand } = await import("./merge-reports-command");
       result.exitCode = await mergeReportsCommand(
         { inputs: dirs, outputDir: flags.outputDir, reporters: flags.reporter },
         io,
@@ -186,6 +203,7 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
       "config file whose outputDir to serve (default: scenario.config.{ts,mts,js,mjs} in the working directory)",
     )
     .action(async (dir: string | undefined, flags: { port: number; config?: string }) => {
+      const { reportCommand } = await import("./report-command");
       result.exitCode = await reportCommand({ dir, port: flags.port, config: flags.config }, io);
     });
 
@@ -195,9 +213,39 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
       "add scenario.config.ts, an example scenario and a package.json script to this project (never overwrites)",
     )
     .option("--dir <dir>", "folder for the example scenario", "scenarios")
-    .action(async (flags: { dir: string }) => {
-      result.exitCode = await initCommand({ scenariosDir: flags.dir }, io);
-    });
+    .option(
+      "--offline",
+      "scaffold a scenario that runs against a local fake model (@scenario/testing): the first run passes with no API key",
+    )
+    .option(
+      "--adapter <name>",
+      "instead, scaffold a publishable adapter package scenario-adapter-<name> (or @scope/<name>) in a new folder",
+    )
+    .option(
+      "--framework <package>",
+      "with --adapter: the agent framework it wraps, a peer (name or name@range)",
+    )
+    .option("--force", "with --adapter: write into a folder that is not empty")
+    .action(
+      async (flags: {
+        dir: string;
+        offline?: boolean;
+        adapter?: string;
+        framework?: string;
+        force?: boolean;
+      }) => {
+        if (flags.adapter !== undefined) {
+          const { initAdapterCommand } = await import("./init-adapter-command");
+          result.exitCode = await initAdapterCommand(
+            { adapter: flags.adapter, framework: flags.framework, force: flags.force === true },
+            io,
+          );
+          return;
+        }
+        const { initCommand } = await import("./init-command");
+        result.exitCode = await initCommand({ scenariosDir: flags.dir, offline: flags.offline === true }, io);
+      },
+    );
 
   return program;
 }
@@ -230,8 +278,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       }
       return EXIT_USAGE;
     }
-    // Bad config, flags or reporter names are usage errors; a reporter failing mid-run never throws.
-    if (isScenarioError(error) && (error.code === "CONFIG_INVALID" || error.code === "REPORTER_FAILED")) {
+    // Bad config, flags, reporter names or a missing model are usage errors; a reporter failing
+    // mid-run never throws.
+    if (
+      isScenarioError(error) &&
+      (error.code === "CONFIG_INVALID" || error.code === "REPORTER_FAILED" || error.code === "MODEL_MISSING")
+    ) {
       io.stderr.write(`Error: ${error.message}\n`);
       return EXIT_USAGE;
     }

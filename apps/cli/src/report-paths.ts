@@ -2,23 +2,24 @@ import { REPORT_FILE_NAMES, type ReportFileLocation, reportFilePath } from "@sce
 import type { LangWatchSettings } from "@scenario/kit";
 import type { ReporterSpec } from "@scenario/spec";
 
-/** The reports `run` and `merge-reports` write when neither a flag nor the config names reporters. */
-export const DEFAULT_REPORTERS: ReporterSpec[] = ["console", "jsonl", "junit", "html"];
+export { DEFAULT_REPORTERS } from "./cli-defaults";
 
 const FILE_REPORTERS = new Set(Object.keys(REPORT_FILE_NAMES));
 
 /**
  * Points the built-in file reporters at `outputDir` and gives the `http` reporter the config's
  * LangWatch settings and the environment its defaults are read from, unless a spec's own options
- * say otherwise.
+ * say otherwise. In debug mode the console reporter prints plain lines: a live view would redraw
+ * over the prompt.
  */
 export function withReportDefaults(
   specs: readonly ReporterSpec[],
-  defaults: { outputDir: string; langwatch?: LangWatchSettings; env?: NodeJS.ProcessEnv },
+  defaults: { outputDir: string; langwatch?: LangWatchSettings; env?: NodeJS.ProcessEnv; debug?: boolean },
 ): ReporterSpec[] {
   return specs.map((spec) => {
     if (typeof spec === "object" && !Array.isArray(spec)) return spec;
     const [name, options] = typeof spec === "string" ? [spec, {}] : spec;
+    if (name === "console" && defaults.debug) return [name, { ...options, live: false }];
     if (FILE_REPORTERS.has(name)) return [name, { outputDir: defaults.outputDir, ...options }];
     if (name === "http") return [name, { env: defaults.env, ...defaults.langwatch, ...options }];
     return spec;

@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createScenarioRunId, getBatchRunId, scenarioEvents$ } from "@scenario/core";
+import { createScenarioRunId, type DebugPrompt, getBatchRunId, scenarioEvents$ } from "@scenario/core";
 import { createEventBus, resolveReporters } from "@scenario/events";
 import {
   applyProjectConfig,
+  coloredDebugPrompt,
   createScenarioExecution,
   type LangWatchSettings,
   type ScenarioTeardown,
@@ -13,33 +13,28 @@ import { type CacheMode, cacheModeFromEnv, DEFAULT_CACHE_DIR } from "@scenario/l
 import {
   ConfigurationError,
   DEFAULT_SCENARIO_SET_ID,
+  isScenarioError,
   type ReporterSpec,
   type ScenarioEvent,
   ScenarioEventType,
-  type ScenarioRunFinishedEvent,
   type ScenarioRunStatus,
-  type SuiteSummary,
 } from "@scenario/spec";
 import picocolors from "picocolors";
+import { DEFAULT_CONCURRENCY, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from "./cli-defaults";
 import type { CliIO } from "./cli-io";
+import { resolveDebugMode } from "./debug-mode";
 import { discoverScenarioFiles } from "./discover-scenario-files";
 import { EXIT_INTERRUPTED, handleInterrupts } from "./interrupt-handler";
 import { configOutputDir, loadProjectConfig } from "./load-project-config";
 import { type DiscoveredScenario, loadScenarios } from "./load-scenarios";
 import { createModuleLoader } from "./module-loader";
-import { DEFAULT_REPORTERS, htmlReportPath, withReportDefaults } from "./report-paths";
+import { printRepeatSummary } from "./print-repeat-summary";
+import { printRunEnd, removeStaleReports, reportOutputs } from "./report-outputs";
+import { DEFAULT_REPORTERS, withReportDefaults } from "./report-paths";
 import { runPool } from "./run-pool";
 import { createGrepMatcher, type Shard, selectShard, sortScenarios } from "./select-scenarios";
 
-/** Exit codes of `scenario run`. */
-export const EXIT_PASSED = 0;
-/** Some run failed, errored or was cancelled by `--bail`. */
-export const EXIT_FAILED = 1;
-/** A usage or configuration error. */
-export const EXIT_USAGE = 2;
-
-/** Scenarios at once when neither the flag nor the config says. */
-export const DEFAULT_CONCURRENCY = 4;
+export { DEFAULT_CONCURRENCY, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from "./cli-defaults";
 
 // LangWatch users get their runs posted, as with @langwatch/scenario, once a key is configured.
 function defaultReporters(env: NodeJS.ProcessEnv, langwatch: LangWatchSettings | undefined): ReporterSpec[] {
@@ -77,11 +72,29 @@ export interface RunCommandOptions {
   list?: boolean;
   /** With `list`: print JSON. */
   json?: boolean;
+  /** Step through the scenarios one at a time, typing the user's lines (needs a terminal). */
+  debug?: boolean;
+  /** Play voice calls through the machine's audio output as they happen (`audioPlayback: true`). */
+  play?: boolean;
 }
 
 interface RunOutcome {
   scenario: DiscoveredScenario;
   status: ScenarioRunStatus;
+  /** Why the run errored, when it did. */
+  error?: unknown;
+}
+
+// Errors that no other scenario would escape either (no model, an invalid config): the suite stops
+// at the first and exits 2, instead of failing every run the same way after its conversation.
+const SETUP_ERROR_CODES = new Set(["MODEL_MISSING", "CONFIG_INVALID"]);
+
+function setupErrorOf(error: unknown): Error | undefined {
+  for (let current = error, depth = 0; current !== undefined && depth < 5; depth += 1) {
+    if (isScenarioError(current) && SETUP_ERROR_CODES.has(current.code)) return current;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -91,7 +104,8 @@ interface RunOutcome {
  * `ConfigurationError` for the caller to print.
  */
 export async function runCommand(options: RunCommandOptions, io: CliIO): Promise<number> {
-  const colors = picocolors.createColors(Boolean(io.stdout.isTTY) && !io.env.NO_COLOR);
+  const useColors = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+  const colors = picocolors.createColors(useColors);
   const load = createModuleLoader();
   const loaded = await loadProjectConfig({ cwd: io.cwd, configPath: options.config, load });
   const { config, rootDir } = loaded;
@@ -135,13 +149,28 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
     return EXIT_PASSED;
   }
 
+  const debug = resolveDebugMode(
+    {
+      flag: options.debug,
+      config: config.debug,
+      scenarios: selected.filter((scenario) => scenario.definition.debug).map((scenario) => scenario.name),
+    },
+    io,
+  );
+  // One prompt for the whole suite: lines typed ahead of a question are kept for the next run.
+  const debugPrompt = debug
+    ? coloredDebugPrompt({ colors: useColors, input: io.stdin, output: io.stdout })
+    : undefined;
   const cacheMode = options.cache ?? config.cacheMode ?? cacheModeFromEnv(io.env) ?? "off";
   applyProjectConfig({
     ...config,
     cacheMode,
     cacheDir: resolve(rootDir, config.cacheDir ?? DEFAULT_CACHE_DIR),
   });
-  const concurrency = options.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY;
+  // Debug mode asks at the terminal: one scenario at a time, or the questions would interleave.
+  // One call at a time when they are played aloud (--play), or stepped through by hand.
+  const concurrency =
+    debug || options.play ? 1 : (options.concurrency ?? config.concurrency ?? DEFAULT_CONCURRENCY);
   const outputDir = options.outputDir ? resolve(io.cwd, options.outputDir) : configOutputDir(loaded);
   const fromFlags = options.reporters !== undefined && options.reporters.length > 0;
   // Module paths are relative to where they were written: the shell's directory or the config's.
@@ -150,7 +179,11 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
     fromFlags
       ? (options.reporters as string[])
       : (config.reporters ?? defaultReporters(io.env, config.langwatch)),
-    { outputDir, langwatch: config.langwatch, env: io.env },
+    { outputDir, langwatch: config.langwatch, env: io.env, debug },
+  );
+  const outputs = reportOutputs(reporterSpecs, reporterCwd);
+  const consoleReporter = reporterSpecs.some(
+    (spec) => spec === "console" || (Array.isArray(spec) && spec[0] === "console"),
   );
   const reporters = await resolveReporters(reporterSpecs, {
     cwd: reporterCwd,
@@ -173,20 +206,30 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
   try {
     if (config.setup) teardown = (await config.setup()) ?? undefined;
     const batchRunId = getBatchRunId();
+    removeStaleReports(outputDir, outputs);
     await bus.startSuite({ batchRunId, plannedRuns: selected.length * repeat });
 
     const outcomes: RunOutcome[] = [];
+    let setupError: Error | undefined;
     const tasks = selected.flatMap((scenario) =>
       Array.from({ length: repeat }, () => async () => {
-        const status = await runOne(scenario, {
+        const outcome = await runOne(scenario, {
           signal: stopSignal,
           maxTurns: options.maxTurns ?? scenario.definition.maxTurns ?? config.maxTurns,
           cacheKey: cacheMode === "off" ? undefined : (scenario.definition.cacheKey ?? scenario.id),
           publish: (event) => bus.publish(event),
           batchRunId,
           output: io.stdout,
+          debugPrompt,
+          play: options.play === true,
         });
-        outcomes.push({ scenario, status });
+        const { status } = outcome;
+        outcomes.push({ scenario, ...outcome });
+        const setupProblem = setupErrorOf(outcome.error);
+        if (setupProblem && !setupError) {
+          setupError = setupProblem;
+          bail.abort();
+        }
         if (options.bail && status !== "SUCCESS" && !bail.signal.aborted) {
           bail.abort();
           io.stderr.write(`${colors.red("--bail")}: "${scenario.name}" did not pass; stopping the suite.\n`);
@@ -200,13 +243,17 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
     await bus.close();
 
     if (repeat > 1) printRepeatSummary(selected, summary, repeat, io, colors);
-    const htmlReport = htmlReportPath(reporterSpecs, reporterCwd);
-    if (htmlReport && existsSync(htmlReport)) {
-      const relativeDir = relative(io.cwd, dirname(htmlReport)) || ".";
-      const servedDir = relativeDir.startsWith("..") ? dirname(htmlReport) : relativeDir;
-      io.stdout.write(`HTML report: ${htmlReport}  (serve it: scenario report ${servedDir})\n`);
-    }
+    printRunEnd(summary, { outputs, consoleReporter }, io, colors);
     const notStarted = selected.length * repeat - outcomes.length;
+    if (setupError && !interruptedBy) {
+      // The console reporter already showed the error under the run; without it, say it here.
+      if (!consoleReporter) io.stderr.write(`Error: ${setupError.message}\n`);
+      io.stderr.write(
+        `${colors.red("Stopped")}: a scenario could not start (the configuration error above); ` +
+          `${notStarted} run${notStarted === 1 ? "" : "s"} not started. Fix it and run again.\n`,
+      );
+      return EXIT_USAGE;
+    }
     if (notStarted > 0 && !interruptedBy) {
       io.stdout.write(`${notStarted} run${notStarted === 1 ? "" : "s"} not started (--bail).\n`);
     }
@@ -234,8 +281,12 @@ async function runOne(
     batchRunId: string;
     /** Where a verbose scenario prints its messages and debug mode asks: the CLI's stdout. */
     output: CliIO["stdout"];
+    /** In debug mode (`--debug`), the prompt that asks for the user's lines. */
+    debugPrompt: DebugPrompt | undefined;
+    /** `--play`: voice calls play through the speakers. */
+    play?: boolean;
   },
-): Promise<ScenarioRunStatus> {
+): Promise<Omit<RunOutcome, "scenario">> {
   // One signal per run, so listeners added during a run are dropped with it instead of piling up
   // on the suite-wide signal.
   const runController = new AbortController();
@@ -253,17 +304,19 @@ async function runOne(
           maxTurns: options.maxTurns,
           cacheKey: options.cacheKey,
           output: options.output,
+          ...(options.debugPrompt ? { debug: true, verbose: true, debugPrompt: options.debugPrompt } : {}),
+          ...(options.play ? { audioPlayback: true } : {}),
         },
       );
     } catch (error) {
       publishUnstartedRun(scenario, error, options);
-      return "ERROR";
+      return { status: "ERROR", error };
     }
     try {
-      return (await execution.execute()).status;
-    } catch {
+      return { status: (await execution.execute()).status };
+    } catch (error) {
       // Core has already reported the run as errored (the failed step or agent, with its message).
-      return "ERROR";
+      return { status: "ERROR", error };
     }
   } finally {
     options.signal.removeEventListener("abort", cancel);
@@ -335,41 +388,4 @@ function printList(
   io.stdout.write(
     `${scenarios.length} scenario${scenarios.length === 1 ? "" : "s"} in ${fileCount} file${fileCount === 1 ? "" : "s"}${runs}${shard}\n`,
   );
-}
-
-/**
- * With `--repeat k`: how many repeats of each scenario passed, which are flaky (as the suite
- * summary says, so this agrees with every reporter) and pass^k, the share of scenarios that passed
- * every one of their k runs.
- */
-function printRepeatSummary(
-  scenarios: readonly DiscoveredScenario[],
-  summary: SuiteSummary,
-  repeat: number,
-  io: CliIO,
-  colors: ReturnType<typeof picocolors.createColors>,
-): void {
-  const runsByScenario = new Map<string, ScenarioRunFinishedEvent[]>();
-  for (const run of summary.runs) {
-    const runs = runsByScenario.get(run.scenarioId) ?? [];
-    runs.push(run);
-    runsByScenario.set(run.scenarioId, runs);
-  }
-  const flaky = new Set(summary.flaky);
-  io.stdout.write(`\n${colors.bold(`Repeats (${repeat} per scenario)`)}\n`);
-  let allPassed = 0;
-  let reported = 0;
-  for (const { id, name } of scenarios) {
-    const runs = runsByScenario.get(id);
-    if (runs === undefined) continue;
-    reported += 1;
-    const passed = runs.filter((run) => run.status === "SUCCESS").length;
-    const everyPassed = runs.length === repeat && passed === runs.length;
-    if (everyPassed) allPassed += 1;
-    const isFlaky = flaky.has(id);
-    const mark = everyPassed ? colors.green("✓") : isFlaky ? colors.yellow("~") : colors.red("✗");
-    const label = isFlaky ? ` ${colors.yellow("FLAKY")}` : "";
-    io.stdout.write(`  ${mark} ${name} ${colors.dim(`(${id})`)}: ${passed}/${runs.length} passed${label}\n`);
-  }
-  io.stdout.write(`pass^${repeat}: ${allPassed}/${reported} scenarios passed all ${repeat} runs\n`);
 }

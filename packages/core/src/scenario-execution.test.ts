@@ -225,6 +225,20 @@ describe("agent returns", () => {
     expect(finished.results.error).toBe("[Flaky] connection refused");
   });
 
+  it("passes on an AgentCallError the adapter already named itself, without naming it twice", async () => {
+    const own = new AgentCallError("Flaky", "500 model down");
+    const agent: AgentAdapter = {
+      name: "Flaky",
+      role: AgentRole.AGENT,
+      call: () => {
+        throw own;
+      },
+    };
+    const { error, events } = await executeWithEvents(scenario([agent], [(_s, e) => e.agent()]));
+    expect(error).toBe(own);
+    expect(finishedEvent(events).results.error).toBe("[Flaky] 500 model down");
+  });
+
   it("names the error type when the message is empty, and the adapter by class or role", async () => {
     class TimeoutError extends Error {}
     class WeatherAgent implements AgentAdapter {

@@ -11,6 +11,7 @@ import {
   type InterruptionPlan,
   isCriteriaProvider,
   isInterruptionPlanner,
+  isScriptedLineSpeaker,
   type JudgeResult,
   type JudgmentRequest,
   MissingAgentError,
@@ -33,7 +34,9 @@ import { isModelMessage, normalizeAgentReturn } from "./agent-return";
 import { createDebugPrompt, type DebugPrompt, debugQuestionText } from "./debug-prompt";
 import { describeValue } from "./describe-value";
 import { GuardedObservable } from "./guarded-observable";
+import { runHandDrivenStep } from "./hand-driven-step";
 import { createScenarioRunId, createThreadId, getBatchRunId, scenarioIdOf } from "./ids";
+import { withReportableArtifacts } from "./reportable-artifacts";
 import { publishScenarioEvent } from "./scenario-events";
 import { controlOf, ScenarioExecutionState, type StateControl } from "./scenario-execution-state";
 import { toSnapshotMessages } from "./to-snapshot-messages";
@@ -117,9 +120,12 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   private startedAt: number | undefined;
   private agentTimeMs = 0;
   private executeCalled = false;
+  private runStartedEmitted = false;
   private finished = false;
   /** Set when a new turn reached maxTurns: that turn is opened for onTurn only, and nobody acts in it. */
   private reachedMaxTurns = false;
+  /** The `user("text")` line being handed to a user participant that speaks scripted lines. */
+  private scriptedLine: string | undefined;
   private unlinkSignal: (() => void) | undefined;
 
   /**
@@ -217,7 +223,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     else if (failure) result = this.conclude(this.errorVerdict(failure.error), true);
     else result = this.conclusion!;
 
-    await this.finish(result);
+    await this.closeRun(result);
     if (failure && !cancelled) throw failure.error;
     return result;
   }
@@ -228,6 +234,17 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     if (this.conclusion) return;
     if (content === undefined || content === null) {
       await this.callRole(AgentRole.USER);
+      return;
+    }
+    const speaker = this.adapters.find((adapter) => adapter.role === AgentRole.USER);
+    if (typeof content === "string" && isScriptedLineSpeaker(speaker)) {
+      // A voice model playing the caller says the line itself: its audio is the user's message.
+      this.scriptedLine = content;
+      try {
+        await this.callRole(AgentRole.USER);
+      } finally {
+        this.scriptedLine = undefined;
+      }
       return;
     }
     this.addScriptedMessage(AgentRole.USER, toScriptedMessage(content, "user", "user"));
@@ -379,6 +396,61 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     });
   }
 
+  /**
+   * One step of the turn machine, for a run driven by hand: the next agent due in the current turn
+   * acts (user simulator → agent → judge), and a new turn starts when all have. Returns the messages
+   * that agent added, or the result when the step ended the run (a verdict, or `maxTurns`). The
+   * first step emits the run-started event; end the run with `finish()`.
+   */
+  async step(): Promise<ModelMessage[] | ScenarioResult> {
+    await this.beforeBlockingStep();
+    this.emitRunStarted();
+    return runHandDrivenStep({
+      conclusion: () => this.conclusion,
+      peekActor: () => this.turns.peekAutomaticActor(),
+      markActed: (index) => this.turns.markActed(index),
+      startNewTurn: () => {
+        this.turns.startNewTurn();
+        if (this.state.currentTurn < this.config.maxTurns) return undefined;
+        this.reachedMaxTurns = true;
+        return this.conclude(this.maxTurnsVerdict());
+      },
+      callAgent: (index, role) => this.callAgent(index, role),
+      messages: () => this.state.messages,
+      emitSnapshot: () => this.emitSnapshot(),
+    });
+  }
+
+  /**
+   * Ends a run driven by hand (its steps called directly, without `execute()`): waits for a
+   * non-blocking agent turn in flight, concludes the run if no step did (as the end of a script
+   * does), disconnects the agents, emits the run-started event if no step had, the last snapshot
+   * and the run-finished event, and returns the result. Called again, it returns the same result.
+   */
+  async finish(): Promise<ScenarioResult> {
+    if (this.finished && this.conclusion) return this.conclusion;
+    if (this.executeCalled) {
+      throw new ScriptError(
+        "finish() ends a run driven by hand; execute() ends its own run. Await execute().",
+      );
+    }
+    this.markStarted();
+    this.emitRunStarted();
+    let result: ScenarioResult;
+    try {
+      await this.settleInFlightTurn();
+      this.throwIfCancelled();
+      if (!this.conclusion) this.concludeEndOfScript();
+      result = this.conclusion!;
+    } catch (error) {
+      const cancelled = this.cancelRequested() || isCancellation(error);
+      result = this.conclude(cancelled ? this.cancelledVerdict() : this.errorVerdict(error), true);
+    }
+    this.emitSnapshot();
+    await this.closeRun(result);
+    return result;
+  }
+
   /** Attaches a result under `key` to `ScenarioResult.artifacts` (it wins over an adapter's same key). */
   setArtifact(key: string, value: unknown): void {
     if (typeof key !== "string" || key === "") {
@@ -435,6 +507,9 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       signal: this.abortController.signal,
       ...(judgmentRequest ? { judgmentRequest } : {}),
       ...(role === AgentRole.AGENT ? this.interruptionPlan() : {}),
+      ...(role === AgentRole.USER && this.scriptedLine !== undefined
+        ? { scriptedLine: this.scriptedLine }
+        : {}),
     };
 
     const startedAt = performance.now();
@@ -449,6 +524,8 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       );
     } catch (error) {
       if (isCancellation(error) || this.cancelRequested()) throw error;
+      // An adapter that already names itself (as the adapter testkit asks) is not wrapped twice.
+      if (AgentCallError.isInstance(error) && error.agentName === name) throw error;
       throw new AgentCallError(name, errorText(error), { cause: error });
     } finally {
       if (adapter.role === AgentRole.AGENT) this.agentTimeMs += performance.now() - startedAt;
@@ -583,7 +660,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     });
   }
 
-  private async finish(result: ScenarioResult): Promise<void> {
+  private async closeRun(result: ScenarioResult): Promise<void> {
     this.finished = true;
     const artifacts = await this.collectArtifacts();
     this.abortController.abort(new RunCancelledError("The scenario run is over."));
@@ -822,6 +899,8 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   }
 
   private emitRunStarted(): void {
+    if (this.runStartedEmitted) return;
+    this.runStartedEmitted = true;
     const { name: _name, description: _description, ...metadata } = this.config.metadata ?? {};
     this.emit({
       ...this.baseEvent(),
@@ -862,6 +941,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       totalTimeMs: result.totalTime,
       agentTimeMs: result.agentTime,
       usage: result.usage,
+      ...withReportableArtifacts(result.artifacts),
     });
   }
 }

@@ -44,6 +44,8 @@ export interface ReportRun {
   agentTimeMs?: number;
   /** Tokens used. */
   usage?: ScenarioUsage;
+  /** The JSON-safe artifacts of the finished event (the red-team report, for example). */
+  artifacts?: ScenarioRunFinishedEvent["artifacts"];
   /** The conversation: the messages of the last snapshot. */
   messages: SnapshotMessage[];
   /** How many turns the run took: the last snapshot's turn, counted from 1. */
@@ -90,6 +92,7 @@ export class RunCollector {
         if (event.totalTimeMs !== undefined) run.totalTimeMs = event.totalTimeMs;
         if (event.agentTimeMs !== undefined) run.agentTimeMs = event.agentTimeMs;
         if (event.usage !== undefined) run.usage = event.usage;
+        if (event.artifacts !== undefined) run.artifacts = event.artifacts;
         break;
     }
     return run;

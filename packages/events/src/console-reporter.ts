@@ -9,6 +9,7 @@ import type {
 import picocolors from "picocolors";
 import { criteriaOf, formatTranscript } from "./collect-runs";
 import type { OutputStream } from "./output-stream";
+import { formatRedTeamScorePath } from "./render-red-team-section";
 
 /** Options of `consoleReporter()`. */
 export interface ConsoleReporterOptions {
@@ -147,13 +148,16 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
     const lines = [`${label} ${colors.bold(name)} ${colors.dim(`(${details.map(clean).join(" · ")})`)}`];
 
     const results = event.results;
-    if (event.status !== "SUCCESS" && results.reasoning) {
+    // An errored run carries its error in the reasoning and as an unmet criterion as well: say it once.
+    const error = event.status === "ERROR" ? results.error : undefined;
+    if (event.status !== "SUCCESS" && results.reasoning && !(error && results.reasoning.includes(error))) {
       lines.push(indentText(clean(results.reasoning), INDENT));
     }
-    if (event.status === "ERROR" && results.error) {
-      lines.push(indentText(colors.red(`Error: ${clean(results.error)}`), INDENT));
+    if (error) {
+      lines.push(indentText(colors.red(`Error: ${clean(error)}`), INDENT));
     }
     for (const criterion of criteriaOf(results)) {
+      if (error && criterion.verdict === "unmet" && criterion.criterion === error) continue;
       const mark =
         criterion.verdict === "met"
           ? colors.green("✓")
@@ -165,6 +169,9 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
         lines.push(indentText(colors.dim(clean(criterion.reasoning)), `${INDENT}  `));
       }
     }
+
+    const scorePath = formatRedTeamScorePath(event.artifacts);
+    if (scorePath !== undefined) lines.push(`${INDENT}${colors.dim(clean(scorePath))}`);
 
     const failed = event.status === "FAILED" || event.status === "ERROR";
     const wantsTranscript = transcripts === "all" || (transcripts === "failures" && failed);

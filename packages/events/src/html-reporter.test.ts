@@ -158,11 +158,14 @@ describe.skipIf(!runBrowserTests)("the HTML report in headless Chromium", () => 
     expect(await visibleNames()).toEqual(["Refund flow"]);
     await page.fill("#search", "");
 
+    // Failures are open from the start; a passed run opens on a click.
     const failedRun = page.locator("li.run[data-run-id='r2']");
-    expect(await failedRun.locator(".detail").count()).toBe(0);
-    await failedRun.locator("summary").click();
     const detail = failedRun.locator(".detail");
     await expect.poll(() => detail.isVisible()).toBe(true);
+    const passedRun = page.locator("li.run[data-run-id='r1']");
+    expect(await passedRun.locator(".detail").count()).toBe(0);
+    await passedRun.locator("summary").click();
+    await expect.poll(() => passedRun.locator(".detail").isVisible()).toBe(true);
     const messages = detail.locator(".message");
     expect(await messages.locator(".role").allTextContents()).toEqual([
       "User",
@@ -185,13 +188,62 @@ describe.skipIf(!runBrowserTests)("the HTML report in headless Chromium", () => 
     expect(await detail.locator(".facts-table").textContent()).toContain("Agent time");
 
     const erroredRun = page.locator("li.run[data-run-id='r3']");
-    await erroredRun.locator("summary").click();
     expect(await erroredRun.locator(".error-text").textContent()).toBe("Error: [MyAgent] socket hang up");
 
     // None of the injected payloads ran or turned into elements.
     expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     expect(await page.locator("img").count()).toBe(0);
     expect(await page.locator("script").count()).toBe(2);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("groups repeats per scenario with pass^k and the run number (friction 9: identical flat rows)", async () => {
+    const events = [
+      ...fakeRunEvents({ runId: "a1", scenarioId: "refund", name: "Refund", startedAt: 1_000 }),
+      ...fakeRunEvents({ runId: "b1", scenarioId: "greet", name: "Greet", startedAt: 1_500 }),
+      ...fakeRunEvents({
+        runId: "a3",
+        scenarioId: "refund",
+        name: "Refund",
+        startedAt: 3_000,
+        status: "FAILED",
+      }),
+      ...fakeRunEvents({ runId: "a2", scenarioId: "refund", name: "Refund", startedAt: 2_000 }),
+      ...fakeRunEvents({ runId: "c1", scenarioId: "bye", name: "Bye", startedAt: 4_000 }),
+      ...fakeRunEvents({ runId: "c2", scenarioId: "bye", name: "Bye", startedAt: 5_000 }),
+    ];
+    const path = join(directory, "repeats.html");
+    writeFileSync(path, renderHtmlReport(collectRuns(events)));
+    await page.goto(pathToFileURL(path).href);
+    await expect.poll(() => page.textContent("#count")).toBe("Showing 6 of 6 runs");
+
+    const rows = await page
+      .locator("#runs > li")
+      .evaluateAll((items) =>
+        items.map((item) =>
+          item.classList.contains("repeat-group")
+            ? `group ${item.querySelector(".name")?.textContent} ${item.querySelector(".pass-k")?.textContent}`
+            : `${(item as HTMLElement).dataset.runId} ${item.querySelector(".facts")?.textContent?.split(" · ")[0]}`,
+        ),
+      );
+    expect(rows).toEqual([
+      "group Refund pass^3 ✗ · 2/3 passed",
+      "a1 run 1 of 3",
+      "a2 run 2 of 3",
+      "a3 run 3 of 3",
+      "b1 2 turns",
+      "group Bye pass^2 ✓ · 2/2 passed",
+      "c1 run 1 of 2",
+      "c2 run 2 of 2",
+    ]);
+    // The failed repeat is open; the passed ones are not.
+    expect(await page.locator("li.run[data-run-id='a3'] .detail").isVisible()).toBe(true);
+    expect(await page.locator("li.run[data-run-id='a1'] .detail").count()).toBe(0);
+    // A group's heading hides with its runs.
+    await page.fill("#search", "greet");
+    expect(await page.locator("li.repeat-group:visible").count()).toBe(0);
+    await page.fill("#search", "refund");
+    expect(await page.locator("li.repeat-group:visible .name").allTextContents()).toEqual(["Refund"]);
     expect(pageErrors).toEqual([]);
   });
 
@@ -209,11 +261,12 @@ describe.skipIf(!runBrowserTests)("the HTML report in headless Chromium", () => 
     await page.goto(pathToFileURL(path).href);
     await expect.poll(() => page.textContent("#count")).toBe("Showing 1000 of 1000 runs");
     expect(await page.locator("li.run").count()).toBe(1000);
-    // Details are drawn only when a run is opened.
-    expect(await page.locator(".detail").count()).toBe(0);
+    // Details are drawn only when a run is opened: the first 50 failures are, by default.
+    expect(await page.locator(".detail").count()).toBe(50);
     await page.selectOption("#status-filter", "FAILED");
     expect(await page.textContent("#count")).toBe("Showing 100 of 1000 runs");
     const last = page.locator("li.run[data-run-id='run-990']");
+    expect(await last.locator(".detail").count()).toBe(0);
     await last.locator("summary").click();
     await expect.poll(() => last.locator(".message").count()).toBe(4);
     expect(pageErrors).toEqual([]);

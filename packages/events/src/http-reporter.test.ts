@@ -99,23 +99,20 @@ describe("httpReporter", () => {
     expect(server.requests[0]?.headers["x-project-id"]).toBe("p-env");
   });
 
-  it("is a silent no-op without a key (one debug line at most)", async () => {
+  it("-r http without a key warns once and sends nothing (friction 6)", async () => {
     const calls: unknown[] = [];
     const fakeFetch = (async (...args: unknown[]) => {
       calls.push(args);
       return new Response("{}");
     }) as typeof fetch;
-    const quiet = captureStream();
-    const bus = createEventBus({ reporters: [httpReporter({ env: {}, fetch: fakeFetch, stderr: quiet })] });
+    const stderr = captureStream();
+    const bus = createEventBus({ reporters: [httpReporter({ env: {}, fetch: fakeFetch, stderr })] });
     for (const event of fakeRunEvents({ runId: "a" })) bus.publish(event);
+    for (const event of fakeRunEvents({ runId: "b" })) bus.publish(event);
     await bus.drain();
     expect(calls).toHaveLength(0);
-    expect(quiet.text()).toBe("");
-
-    const debug = captureStream();
-    httpReporter({ env: { SCENARIO_DEBUG: "1" }, fetch: fakeFetch, stderr: debug });
-    expect(debug.text().trim().split("\n")).toEqual([
-      "[scenario] HTTP reporter off: no API key (set LANGWATCH_API_KEY or pass apiKey).",
+    expect(stderr.text().trim().split("\n")).toEqual([
+      "[scenario] HTTP reporter off: no API key, so no events are sent. Set LANGWATCH_API_KEY (or pass apiKey).",
     ]);
   });
 

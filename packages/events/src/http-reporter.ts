@@ -52,7 +52,7 @@ export interface HttpReporterOptions {
   maxConcurrentRequests?: number;
   /** Where warnings go. They never contain the API key or message content. @default process.stderr */
   stderr?: OutputStream;
-  /** Print debug lines (why the reporter is off, deliveries). @default true when SCENARIO_DEBUG is set */
+  /** Print debug lines (retried deliveries, resent events). @default true when SCENARIO_DEBUG is set */
   debug?: boolean;
 }
 
@@ -80,7 +80,7 @@ const CLAIM_MARKER = ".claimed-";
  * (`POST {endpoint}/api/scenario-events`), in order per run and runs in parallel. Retries network
  * failures, 5xx and 429 with exponential backoff (honouring `Retry-After`); events still
  * undelivered when `flush()` times out are spooled to disk and sent by the next reporter, so a
- * finished event is never lost. Without an API key it is a silent no-op.
+ * finished event is never lost. Without an API key it warns once and sends nothing.
  */
 export function httpReporter(options: HttpReporterOptions = {}): ScenarioReporter {
   const env = options.env ?? process.env;
@@ -88,9 +88,11 @@ export function httpReporter(options: HttpReporterOptions = {}): ScenarioReporte
   const debug = options.debug ?? Boolean(env.SCENARIO_DEBUG);
   const apiKey = options.apiKey ?? env.LANGWATCH_API_KEY;
   if (apiKey === undefined || apiKey === "") {
-    if (debug) {
-      writeLine(stderr, "[scenario] HTTP reporter off: no API key (set LANGWATCH_API_KEY or pass apiKey).");
-    }
+    // Asked for by name yet sending nothing: say so once, or the user waits for runs that never arrive.
+    writeLine(
+      stderr,
+      "[scenario] HTTP reporter off: no API key, so no events are sent. Set LANGWATCH_API_KEY (or pass apiKey).",
+    );
     return { name: "http" };
   }
   const endpointText = options.endpoint ?? env.LANGWATCH_ENDPOINT ?? DEFAULT_LANGWATCH_ENDPOINT;

@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import { criteriaOf, type ReportRun } from "./collect-runs";
+import { groupRepeats } from "./group-repeats";
+import { RED_TEAM_STYLES, renderRedTeamTemplates } from "./render-red-team-section";
+import { renderVoiceTemplates, VOICE_MEDIA_POLICY, VOICE_STYLES } from "./render-voice-section";
 import { flakyScenarioIds } from "./summarize-runs";
 
 /** Options of `renderHtmlReport()`. */
@@ -18,22 +21,26 @@ export interface RenderHtmlReportOptions {
  */
 export function renderHtmlReport(runs: readonly ReportRun[], options: RenderHtmlReportOptions = {}): string {
   const title = options.title ?? "Scenario report";
+  // Repeats of a scenario sit together under one heading with pass^k; each run says its number.
+  const repeats = groupRepeats(runs);
   const data = {
     title,
     generatedAt: options.generatedAt ?? Date.now(),
     // Each run carries its criteria as criteriaOf() lists them, so the page needs no copy of that rule.
-    runs: runs.map((run) =>
+    runs: repeats.runs.map((run) =>
       run.results === undefined
         ? run
         : { ...run, results: { ...run.results, criteria: criteriaOf(run.results) } },
     ),
     flaky: flakyScenarioIds(runs),
+    repeatGroups: repeats.groups,
   };
   const policy = [
     "default-src 'none'",
     `script-src '${sha256(CLIENT_SCRIPT)}'`,
     `style-src '${sha256(STYLES)}'`,
     "img-src 'none'",
+    VOICE_MEDIA_POLICY,
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");
@@ -61,6 +68,8 @@ export function renderHtmlReport(runs: readonly ReportRun[], options: RenderHtml
     "</div>",
     '<ol id="runs" class="runs"></ol>',
     "<noscript><p>This report needs JavaScript to show the runs.</p></noscript>",
+    renderRedTeamTemplates(runs),
+    renderVoiceTemplates(runs),
     `<script type="application/json" id="scenario-report-data">${embedJson(data)}</script>`,
     `<script>${CLIENT_SCRIPT}</script>`,
     "</body>",
@@ -127,7 +136,10 @@ h1 { margin: 0 0 4px; font-size: 22px; }
 .content { white-space: pre-wrap; overflow-wrap: anywhere; margin: 2px 0 0; }
 pre.content { font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; }
 .error-text { color: var(--fail); white-space: pre-wrap; }
-`;
+.repeat-group { margin: 14px 0 2px; padding: 4px 2px; font-weight: 600; }
+.repeat-group .pass-k { margin-left: 8px; font-weight: 500; }
+.run.repeat { margin-left: 16px; }
+${RED_TEAM_STYLES}${VOICE_STYLES}`;
 
 // Plain ES2017 without template literals. Every piece of run data goes through textContent; the page
 // never parses run data as HTML.
@@ -287,6 +299,12 @@ const CLIENT_SCRIPT = `
     }
     var criteria = renderCriteria(run);
     if (criteria) { detail.appendChild(el("h3", "", "Criteria")); detail.appendChild(criteria); }
+    // Built and escaped on the server (render-red-team-section.ts); cloned, never parsed from run data.
+    var redTeam = document.getElementById("red-team-" + run.scenarioRunId);
+    if (redTeam) detail.appendChild(redTeam.content.cloneNode(true));
+    // Built and escaped on the server too (render-voice-section.ts).
+    var voice = document.getElementById("voice-" + run.scenarioRunId);
+    if (voice) detail.appendChild(voice.content.cloneNode(true));
     detail.appendChild(el("h3", "", "Conversation"));
     detail.appendChild(renderTranscript(run));
     detail.appendChild(el("h3", "", "Timings and usage"));
@@ -300,6 +318,8 @@ const CLIENT_SCRIPT = `
 
   var list = document.getElementById("runs");
   var haystacks = [];
+  var MAX_OPEN_FAILURES = 50;
+  var openedFailures = 0;
   var rows = runs.map(function (run) {
     var item = el("li", "run " + statusClass(run.status));
     item.dataset.status = run.status;
@@ -313,6 +333,10 @@ const CLIENT_SCRIPT = `
     if (run.turns !== undefined) facts.push(run.turns + (run.turns === 1 ? " turn" : " turns"));
     if (typeof run.totalTimeMs === "number") facts.push(formatMs(run.totalTimeMs));
     if (run.usage && run.usage.totalTokens) facts.push(formatCount(run.usage.totalTokens) + " tokens");
+    if (run.repeat) {
+      item.className += " repeat";
+      facts.unshift("run " + run.repeat.number + " of " + run.repeat.of);
+    }
     summary.appendChild(el("span", "facts", facts.join(" · ")));
     details.appendChild(summary);
     details.addEventListener("toggle", function () {
@@ -322,11 +346,35 @@ const CLIENT_SCRIPT = `
       }
     });
     item.appendChild(details);
+    // Failures open by default (their details drawn at once), up to a bound that keeps a big report fast.
+    if ((run.status === "FAILED" || run.status === "ERROR") && openedFailures < MAX_OPEN_FAILURES) {
+      openedFailures += 1;
+      details.open = true;
+      details.dataset.rendered = "true";
+      details.appendChild(renderRun(run));
+    }
     haystacks.push((run.name + " " + run.scenarioId + " " + run.scenarioSetId).toLowerCase());
     return item;
   });
   var fragment = document.createDocumentFragment();
-  rows.forEach(function (row) { fragment.appendChild(row); });
+  var groupHeads = [];
+  var groupsById = Object.create(null);
+  (data.repeatGroups || []).forEach(function (group) { groupsById[group.scenarioId] = group; });
+  rows.forEach(function (row, index) {
+    var run = runs[index];
+    var group = groupsById[run.scenarioId];
+    if (group && run.repeat && run.repeat.number === 1) {
+      var head = el("li", "repeat-group");
+      head.dataset.scenarioId = run.scenarioId;
+      head.appendChild(el("span", "name", group.name));
+      var allPassed = group.passed === group.runs;
+      head.appendChild(el("span", "pass-k badge " + (allPassed ? "status-success" : "status-failed"),
+        "pass^" + group.runs + " " + (allPassed ? "✓" : "✗") + " · " + group.passed + "/" + group.runs + " passed"));
+      groupHeads.push(head);
+      fragment.appendChild(head);
+    }
+    fragment.appendChild(row);
+  });
   list.appendChild(fragment);
 
   function applyFilters() {
@@ -340,6 +388,11 @@ const CLIENT_SCRIPT = `
         (!query || haystacks[index].indexOf(query) >= 0);
       row.hidden = !visible;
       if (visible) shown += 1;
+    });
+    groupHeads.forEach(function (head) {
+      head.hidden = !rows.some(function (row, index) {
+        return !row.hidden && runs[index].scenarioId === head.dataset.scenarioId;
+      });
     });
     countLabel.textContent = "Showing " + shown + " of " + runs.length + " runs";
   }

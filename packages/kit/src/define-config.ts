@@ -86,6 +86,13 @@ export interface ScenarioProjectConfig {
   /** Accepted for `@langwatch/scenario` config files; Scenario never opens a browser. */
   headless?: boolean;
   /**
+   * Step through every scenario by hand (as `scenario run --debug`): one at a time, each message
+   * printed, and before each user-simulator turn a prompt where Enter lets the simulator speak and
+   * typed text is sent as the user's line instead. Needs an interactive terminal.
+   * @default false (or true when SCENARIO_DEBUG=1)
+   */
+  debug?: boolean;
+  /**
    * Runs once before the first scenario (not for `--list`): start a local server, seed a database,
    * point the agent at a fake model. May return a teardown function, run after the last scenario
    * and also after Ctrl-C.

@@ -12,7 +12,17 @@ const DEFINITION_MARK = Symbol.for("@scenario/kit.scenario-definition");
 export interface ScenarioDefinition
   extends Pick<
     ScenarioConfig,
-    "name" | "description" | "id" | "setId" | "maxTurns" | "metadata" | "verbose"
+    | "name"
+    | "description"
+    | "id"
+    | "setId"
+    | "maxTurns"
+    | "metadata"
+    | "verbose"
+    | "debug"
+    | "onAudioChunk"
+    | "onVoiceEvent"
+    | "audioPlayback"
   > {
   /**
    * Creates the participants of one run: the agent under test, and usually a user simulator and

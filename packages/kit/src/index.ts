@@ -1,7 +1,7 @@
 import { scenario } from "./scenario";
 
 export { ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
-export { JudgeAgent, type JudgeAgentOptions, judgeAgent } from "@scenario/judge";
+export { JudgeAgent, type JudgeAgentOptions } from "@scenario/judge";
 export { responseMessagesOf } from "@scenario/llm";
 export { agent, dtmf, fail, judge, message, proceed, succeed, user } from "@scenario/script";
 export type {
@@ -24,11 +24,7 @@ export type {
   ScriptStep,
 } from "@scenario/spec";
 export { AgentRole, ConfigurationError, ScenarioError } from "@scenario/spec";
-export {
-  UserSimulatorAgent,
-  type UserSimulatorAgentOptions,
-  userSimulatorAgent,
-} from "@scenario/user-simulator";
+export { UserSimulatorAgent, type UserSimulatorAgentOptions } from "@scenario/user-simulator";
 export { AgentAdapter, JudgeAgentAdapter, UserSimulatorAgentAdapter } from "./agent-adapter";
 export { applyProjectConfig } from "./apply-project-config";
 export {
@@ -57,6 +53,7 @@ export type {
   TestingAgentConfig,
   UserSimulatorAgentConfig,
 } from "./langwatch-types";
+export { judgeAgent, userSimulatorAgent } from "./model-preflight";
 export { run } from "./run";
 export { createScenarioExecution, type RunScenarioOptions, runScenario } from "./run-scenario";
 export { allAgentRoles, DEFAULT_MAX_TURNS, DEFAULT_VERBOSE, scenario } from "./scenario";

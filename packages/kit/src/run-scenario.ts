@@ -16,6 +16,10 @@ export interface RunScenarioOptions extends ScenarioExecutionOptions, ColoredCon
   cacheKey?: string;
   /** Overrides the definition's `verbose`. */
   verbose?: boolean;
+  /** Overrides the definition's `debug` (step through the run, typing the user's lines). */
+  debug?: boolean;
+  /** Overrides the definition's `audioPlayback` (`scenario run --play`). */
+  audioPlayback?: ScenarioConfig["audioPlayback"];
   /** Merged over the definition's `metadata`. */
   metadata?: Record<string, unknown>;
 }
@@ -55,6 +59,10 @@ export async function createScenarioExecution(
     setId: definition.setId,
     maxTurns: options.maxTurns ?? definition.maxTurns,
     verbose: options.verbose ?? definition.verbose,
+    debug: options.debug ?? definition.debug,
+    audioPlayback: options.audioPlayback ?? definition.audioPlayback,
+    onAudioChunk: definition.onAudioChunk,
+    onVoiceEvent: definition.onVoiceEvent,
     cacheKey: options.cacheKey ?? definition.cacheKey,
     metadata,
     signal: options.signal,

@@ -1,11 +1,12 @@
 import { ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
-import { JudgeAgent, judgeAgent } from "@scenario/judge";
+import { JudgeAgent } from "@scenario/judge";
 import { agent, dtmf, fail, judge, message, proceed, succeed, user } from "@scenario/script";
 import { AgentRole, DEFAULT_MAX_TURNS } from "@scenario/spec";
-import { UserSimulatorAgent, userSimulatorAgent } from "@scenario/user-simulator";
+import { UserSimulatorAgent } from "@scenario/user-simulator";
 import { AgentAdapter, JudgeAgentAdapter, UserSimulatorAgentAdapter } from "./agent-adapter";
 import { defineConfig } from "./define-config";
 import { defineScenario } from "./define-scenario";
+import { judgeAgent, userSimulatorAgent } from "./model-preflight";
 import { run } from "./run";
 import { runScenario } from "./run-scenario";
 import { voiceAgent } from "./voice-agent";

@@ -8,3 +8,11 @@ export {
   silence,
   sleep,
 } from "./voice-steps";
+export {
+  checkFirstAudioWithin,
+  checkStopsSpeakingWithin,
+  expectFirstAudioWithin,
+  expectStopsSpeakingWithin,
+  type VoiceTimingCheck,
+  type VoiceTimingOptions,
+} from "./voice-timing-steps";

@@ -20,7 +20,12 @@ import { audio, dtmf, interrupt, silence, sleep } from "./voice-steps";
 
 /** A voice adapter that only records what the steps asked of it. */
 function fakeVoiceAdapter(options: { dtmf?: boolean; outcome?: InterruptOutcome } = {}) {
-  const calls = { audio: [] as AudioChunk[], interrupts: 0, dtmf: [] as string[] };
+  const calls = {
+    audio: [] as AudioChunk[],
+    interrupts: 0,
+    interruptArgs: [] as unknown[][],
+    dtmf: [] as string[],
+  };
   const adapter: VoiceAgentAdapterLike = {
     role: AgentRole.AGENT,
     name: "FakeVoice",
@@ -43,8 +48,9 @@ function fakeVoiceAdapter(options: { dtmf?: boolean; outcome?: InterruptOutcome 
       calls.audio.push(chunk);
     },
     async *receiveAudio() {},
-    async interrupt() {
+    async interrupt(...args: unknown[]) {
       calls.interrupts++;
+      calls.interruptArgs.push(args);
       return options.outcome ?? "fired-after-speech";
     },
     async sendDtmf(digits) {
@@ -141,6 +147,38 @@ describe("interrupt()", () => {
   it("fails clearly when it can neither interrupt nor record that", async () => {
     const { execution } = fakeExecution([{ role: AgentRole.AGENT, call: () => "text" }], false);
     await expect(interrupt()(state, execution)).rejects.toBeInstanceOf(ScriptError);
+  });
+
+  it("hands a planned point to the adapter and records it; without one, calls interrupt() bare", async () => {
+    const { adapter, calls } = fakeVoiceAdapter({ outcome: "fired-after-speech" });
+    const { execution, artifacts } = fakeExecution([adapter]);
+    await interrupt()(state, execution);
+    await interrupt({ afterMs: 250 })(state, execution);
+    await interrupt({ afterWords: 4 })(state, execution);
+    expect(calls.interruptArgs).toEqual([[], [{ afterMs: 250 }], [{ afterWords: 4 }]]);
+    expect(artifacts.get("interrupts")).toEqual([
+      { outcome: "fired-after-speech", agent: "FakeVoice" },
+      { outcome: "fired-after-speech", agent: "FakeVoice", afterMs: 250 },
+      { outcome: "fired-after-speech", agent: "FakeVoice", afterWords: 4 },
+    ]);
+  });
+
+  it("declares that afterWords needs the agent's transcripts, so the run checks it first", () => {
+    expect(interrupt({ afterWords: 3 }).requirements).toEqual([
+      { capability: "voice.agentTranscripts", step: "interrupt({ afterWords: 3 })" },
+    ]);
+    expect(interrupt({ afterMs: 100 }).requirements).toBeUndefined();
+    expect(interrupt().requirements).toBeUndefined();
+  });
+
+  it("refuses options that name no single point of the reply, when the script is written", () => {
+    expect(() => interrupt({ afterMs: -5 })).toThrow(ConfigurationError);
+    expect(() => interrupt({ afterMs: -5 })).toThrow(/afterMs.*>= 0, got -5/);
+    expect(() => interrupt({ afterMs: Number.NaN })).toThrow(ConfigurationError);
+    expect(() => interrupt({ afterMs: 100, afterWords: 2 })).toThrow(/not both/);
+    expect(() => interrupt({ afterWords: 2.5 })).toThrow(/whole number of words >= 1, got 2.5/);
+    expect(() => interrupt({ afterWords: 0 })).toThrow(ConfigurationError);
+    expect(() => interrupt("soon" as never)).toThrow(ConfigurationError);
   });
 });
 

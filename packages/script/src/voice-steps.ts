@@ -3,6 +3,7 @@ import {
   AgentRole,
   type AudioChunk,
   ConfigurationError,
+  type InterruptOptions,
   type InterruptOutcome,
   isVoiceAgentAdapter,
   type ScenarioExecutionLike,
@@ -20,6 +21,10 @@ export interface InterruptRecord {
   outcome: InterruptOutcome;
   /** The interrupted adapter's name, when there was one. */
   agent?: string;
+  /** The planned point, when the step had one: milliseconds of the reply's audio. */
+  afterMs?: number;
+  /** The planned point, when the step had one: words of the reply's transcript. */
+  afterWords?: number;
 }
 
 /** Options of the `audio()` step. */
@@ -60,29 +65,80 @@ function nextMacrotask(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Checks `interrupt()`'s options when the script is written, not halfway through a call. */
+function checkInterruptOptions(options: InterruptOptions | undefined): InterruptOptions {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) {
+    throw new ConfigurationError(`interrupt(): pass { afterMs } or { afterWords }, got ${String(options)}.`);
+  }
+  const { afterMs, afterWords } = options;
+  if (afterMs !== undefined && afterWords !== undefined) {
+    throw new ConfigurationError(
+      "interrupt(): give afterMs or afterWords, not both: the barge-in happens at one point of the reply.",
+    );
+  }
+  if (afterMs !== undefined) {
+    assertMilliseconds("interrupt({ afterMs })", afterMs);
+    return { afterMs };
+  }
+  if (afterWords !== undefined) {
+    if (typeof afterWords !== "number" || !Number.isInteger(afterWords) || afterWords < 1) {
+      throw new ConfigurationError(
+        `interrupt({ afterWords }): pass a whole number of words >= 1, got ${String(afterWords)}.`,
+      );
+    }
+    return { afterWords };
+  }
+  return {};
+}
+
 /**
  * Barges in on the agent's reply in flight: calls the voice adapter's `interrupt()` (which cuts
  * and truncates the reply and records the `user-interrupt` event), then waits for the pending
  * turn so the truncated reply is in the conversation. Use it after `agent({ wait: false })`,
  * usually with a `sleep()` to let the agent speak first.
  *
+ * With `{ afterMs }` it cuts the reply once the agent has been speaking that many milliseconds (on
+ * the call clock, from its first audio); with `{ afterWords }` once the reply's streamed transcript
+ * holds that many words (the step then needs `capabilities.agentTranscripts`, checked before the
+ * run). No `sleep()` is needed for either. When the reply ends before that point, the outcome is
+ * `"reply-ended-first"`.
+ *
  * Each outcome is appended to `ScenarioResult.artifacts.interrupts` (`InterruptRecord[]`). In a
  * scenario with no voice adapter the outcome is `"no-adapter"` and the step does nothing else, so a
  * script can be shared between a voice agent and its text twin.
+ *
+ * @example
+ * script: [user("What are the fees?"), agent({ wait: false }), interrupt({ afterWords: 5 }), user("Sorry, how much?")]
  */
-export function interrupt(): ScriptStep {
-  return async (_state, execution) => {
+export function interrupt(options?: InterruptOptions): ScriptStep {
+  const plan = checkInterruptOptions(options);
+  const step: ScriptStep = async (_state, execution) => {
     await nextMacrotask();
     const adapter = findVoiceAdapter(execution);
-    const outcome: InterruptOutcome = adapter === undefined ? "no-adapter" : await adapter.interrupt();
+    let outcome: InterruptOutcome = "no-adapter";
+    if (adapter !== undefined) {
+      // An adapter written before the options existed is called exactly as before.
+      outcome = await (plan.afterMs === undefined && plan.afterWords === undefined
+        ? adapter.interrupt()
+        : adapter.interrupt(plan));
+    }
     recordInterrupt(
       execution,
-      adapter === undefined ? { outcome } : { outcome, agent: adapter.name ?? "voice agent" },
+      adapter === undefined
+        ? { outcome, ...plan }
+        : { outcome, agent: adapter.name ?? "voice agent", ...plan },
     );
     // proceed(0) is the blocking step that does nothing: it waits for the in-flight turn.
     const result = await execution.proceed(0);
     return result ?? undefined;
   };
+  if (plan.afterWords === undefined) return step;
+  return Object.assign(step, {
+    requirements: [
+      { capability: "voice.agentTranscripts", step: `interrupt({ afterWords: ${plan.afterWords} })` },
+    ],
+  });
 }
 
 function recordInterrupt(execution: ScenarioExecutionLike, record: InterruptRecord): void {

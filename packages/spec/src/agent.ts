@@ -110,6 +110,27 @@ export interface JudgeResult {
  */
 export type AgentReturn = string | ModelMessage | ModelMessage[] | JudgeResult | null;
 
+/**
+ * One piece of a reply as it is written (`AgentAdapter.stream()`):
+ * - `text-delta`: the next piece of the answer's text, as the model writes it;
+ * - `message`: a message once it is complete (a tool call, a tool result, the final answer). An
+ *   assistant message repeats the text its deltas already carried: show or speak the deltas, keep
+ *   the messages.
+ */
+export type AgentStreamPart =
+  | {
+      /** The next piece of text. */
+      type: "text-delta";
+      /** The text, to append to what came before. */
+      text: string;
+    }
+  | {
+      /** A complete message of the reply. */
+      type: "message";
+      /** The message, as `call()` would return it. */
+      message: ModelMessage;
+    };
+
 /** When a participant means to barge in on the agent's reply, in milliseconds of that reply. */
 export interface InterruptionPlan {
   /** Interrupt after this many milliseconds of the agent's reply (audio heard, for voice). */
@@ -186,6 +207,30 @@ export interface AgentInput {
    * `InterruptionPlanner`). Adapters that can be interrupted honour it; others ignore it.
    */
   interruptionPlan?: InterruptionPlan;
+  /**
+   * For a user participant that speaks scripted lines (`ScriptedLineSpeaker`): the text of the
+   * `user("text")` step being played, to be said as given rather than invented.
+   */
+  scriptedLine?: string;
+}
+
+/**
+ * A user participant that speaks a script's `user("text")` lines itself, as a realtime voice model
+ * playing the caller does: core calls it with `AgentInput.scriptedLine` and appends what it returns
+ * (the line as spoken, with its audio) instead of appending the bare text.
+ */
+export interface ScriptedLineSpeaker {
+  /** Declares the contract. */
+  readonly speaksScriptedLines: true;
+}
+
+/** True for participants that speak scripted lines themselves (`ScriptedLineSpeaker`). */
+export function isScriptedLineSpeaker(agent: unknown): agent is ScriptedLineSpeaker {
+  return (
+    typeof agent === "object" &&
+    agent !== null &&
+    (agent as Partial<ScriptedLineSpeaker>).speaksScriptedLines === true
+  );
 }
 
 /** Context handed to `connect()`. */
@@ -211,6 +256,13 @@ export interface AgentAdapter {
   name?: string;
   /** Produces this agent's contribution to the conversation. */
   call(input: AgentInput): Promise<AgentReturn> | AgentReturn;
+  /**
+   * Produces the same reply as `call()`, piece by piece while it is written, for consumers that act
+   * on a reply before it is complete (`composableAgent()` speaks it sentence by sentence). Core never
+   * calls it: a turn is always `call()`. Ending early (a `break`, an abort of `input.signal`) stops
+   * the reply. Failures reject the iteration as `call()` would throw.
+   */
+  stream?(input: AgentInput): AsyncIterable<AgentStreamPart>;
   /**
    * Checks, before anything connects, that the adapter can do what the script's steps need; throws
    * a `ScenarioError` naming the adapter and the missing capability (`VoiceUnsupportedError`).

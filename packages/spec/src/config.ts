@@ -1,6 +1,7 @@
 import type { AgentAdapter, CriterionVerdict, TokenUsage } from "./agent";
 import type { ModelMessage } from "./messages";
 import type { ScriptStep } from "./script";
+import type { AudioPlaybackOptions, VoiceAudioChunk, VoiceTimelineEvent } from "./voice";
 
 /** The turn at which a run without a verdict gives up, when `maxTurns` is not set. */
 export const DEFAULT_MAX_TURNS = 10;
@@ -49,6 +50,25 @@ export interface ScenarioConfig {
   cacheKey?: string;
   /** Cancels the run: it ends with status CANCELLED. */
   signal?: AbortSignal;
+  /**
+   * Called for every chunk of audio the voice agent under test is sent or sends, in call order, with
+   * its speaker and timestamp (the agent's once its reply ends, cut to what the caller heard). An
+   * error it throws is reported once and never breaks the run.
+   */
+  onAudioChunk?: (chunk: VoiceAudioChunk) => void;
+  /**
+   * Called for every event of the voice call's timeline as it is recorded (speech started and
+   * stopped, barge-ins with their outcome, transcripts, tool calls): the events
+   * `artifacts.voice.timeline` holds. An error it throws is reported once and never breaks the run.
+   */
+  onVoiceEvent?: (event: VoiceTimelineEvent) => void;
+  /**
+   * Plays the voice call through the machine's speakers as it happens, both sides on one stream,
+   * with sox's `play`, `ffplay` or `aplay` (found on PATH at run time). Refused when `CI` is set,
+   * unless `{ force: true }`.
+   * @default false
+   */
+  audioPlayback?: boolean | AudioPlaybackOptions;
 }
 
 /** How a run ended. The values match the LangWatch collector's. */

@@ -15,7 +15,8 @@ export type ScenarioErrorCode =
   | "VOICE_FIRST_AUDIO_TIMEOUT"
   | "VOICE_STREAM_ENDED"
   | "VOICE_SERVER_ERROR"
-  | "VOICE_UNSUPPORTED";
+  | "VOICE_UNSUPPORTED"
+  | "RED_TEAM_FAILED";
 
 /** Options every Scenario error takes. */
 export interface ScenarioErrorOptions {

@@ -1,5 +1,6 @@
 import type { CriterionVerdict } from "./agent";
 import type { ScenarioRunStatus, ScenarioUsage } from "./config";
+import type { JSONValue } from "./messages";
 
 /**
  * Event type names. They match the LangWatch collector's, so the HTTP reporter posts events as
@@ -98,6 +99,12 @@ export interface ScenarioRunFinishedEvent extends ScenarioEventBase {
   agentTimeMs?: number;
   /** Tokens used. */
   usage?: ScenarioUsage;
+  /**
+   * The result's JSON-safe artifacts: `ScenarioResult.artifacts` without the ones holding binary
+   * data or other values JSON cannot carry (a call recording's audio). Reporters render them (the
+   * red-team score path, for example). Absent when there are none.
+   */
+  artifacts?: Record<string, JSONValue>;
 }
 
 /** Every event a run emits, discriminated by `type`. */

@@ -5,12 +5,14 @@ export type {
   AgentPreflightContext,
   AgentReturn,
   AgentSpecificationVersion,
+  AgentStreamPart,
   CriteriaProvider,
   CriterionVerdict,
   InterruptionPlan,
   InterruptionPlanner,
   JudgeResult,
   JudgmentRequest,
+  ScriptedLineSpeaker,
   StepRequirement,
   TokenUsage,
 } from "./agent";
@@ -19,6 +21,7 @@ export {
   AgentRole,
   isCriteriaProvider,
   isInterruptionPlanner,
+  isScriptedLineSpeaker,
   JUDGE_TOOL_NAMES,
 } from "./agent";
 export type { ScenarioConfig, ScenarioResult, ScenarioRunStatus, ScenarioUsage } from "./config";
@@ -89,9 +92,12 @@ export type {
 export type {
   AudioChunk,
   AudioFormat,
+  AudioPlaybackOptions,
+  InterruptOptions,
   InterruptOutcome,
   ReceiveAudioOptions,
   VoiceAgentAdapterLike,
+  VoiceAudioChunk,
   VoiceLatencyMetrics,
   VoiceRecording,
   VoiceSegment,

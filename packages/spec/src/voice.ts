@@ -47,8 +47,32 @@ export type InterruptOutcome =
   | "fired-after-speech"
   /** No reply was in flight. */
   | "nothing-to-interrupt"
+  /**
+   * An interrupt planned with `afterMs` or `afterWords` never fired: the agent's reply ended before
+   * reaching that point, so it was heard whole.
+   */
+  | "reply-ended-first"
   /** The scenario has no voice adapter to interrupt. */
   | "no-adapter";
+
+/**
+ * When `interrupt()` barges in on the reply in flight. Without options it barges in at once; with
+ * one of them it waits for that point of the reply, or for the reply to end first
+ * (`"reply-ended-first"`). Give at most one.
+ */
+export interface InterruptOptions {
+  /**
+   * Barge in once the agent has been speaking this many milliseconds: measured on the call clock
+   * from the reply's first audio, and the reply is cut exactly there (with real-time playback, at
+   * what the caller has heard when that point has already passed).
+   */
+  afterMs?: number;
+  /**
+   * Barge in once the reply's streamed transcript holds this many words (a whole number >= 1).
+   * Needs a transport that streams the agent's transcript (`capabilities.agentTranscripts`).
+   */
+  afterWords?: number;
+}
 
 /**
  * The voice adapter contract: an agent adapter that speaks audio, as voice script steps see it.
@@ -64,8 +88,11 @@ export interface VoiceAgentAdapterLike extends AgentAdapter {
   sendAudio(chunk: AudioChunk): Promise<void>;
   /** Receives the agent's reply audio until the reply ends. */
   receiveAudio(options?: ReceiveAudioOptions): AsyncIterable<AudioChunk>;
-  /** Stops the reply in flight (as `capabilities.bargeIn` says), and says what happened. */
-  interrupt(): Promise<InterruptOutcome>;
+  /**
+   * Stops the reply in flight (as `capabilities.bargeIn` says), at once or at the point `options`
+   * names, and says what happened. Adapters written before the options existed ignore them.
+   */
+  interrupt(options?: InterruptOptions): Promise<InterruptOutcome>;
   /** Sends DTMF digits (`0-9*#`). Throws `VoiceUnsupportedError` without `capabilities.dtmf`. */
   sendDtmf(digits: string): Promise<void>;
 }
@@ -109,6 +136,28 @@ export interface VoiceWireAudio {
   format: VoiceAudioFormat;
   /** The bytes, concatenated in arrival order. */
   data: Uint8Array;
+}
+
+/** One chunk of a call's audio as `ScenarioConfig.onAudioChunk` receives it. */
+export interface VoiceAudioChunk {
+  /** Who spoke it: the caller's audio sent to the agent, or the agent's received from it. */
+  speaker: VoiceSpeaker;
+  /** The encoding of `data`: always Scenario's own, whatever the transport's wire format. */
+  format: "pcm16-24khz";
+  /** Where the chunk starts on the call's timeline, in milliseconds since the call started. */
+  timestampMs: number;
+  /** The samples, exactly as they enter the recording's segment (concatenated, they rebuild it). */
+  data: Uint8Array;
+}
+
+/** Options of `ScenarioConfig.audioPlayback`. */
+export interface AudioPlaybackOptions {
+  /**
+   * Play even when the `CI` environment variable says this is a CI machine, where playback is
+   * refused (nobody listens, and a player may wait for an audio device forever).
+   * @default false
+   */
+  force?: boolean;
 }
 
 /** Kinds of timeline events. */

@@ -31,6 +31,15 @@ export {
   judgeBehaviour,
 } from "./openai/judge-behaviour";
 export {
+  type FakeAttack,
+  type FakeAttackerContext,
+  type FakeScore,
+  type FakeScorerContext,
+  type RedTeamBehaviourOptions,
+  redTeamBehaviour,
+  redTeamScenarioBehaviour,
+} from "./openai/red-team-behaviour";
+export {
   type FakeBehaviour,
   type ScenarioBehaviourOptions,
   scenarioBehaviour,

@@ -7,3 +7,8 @@ export type {
   RealtimeWebSocketConstructor,
 } from "./openai-realtime-options";
 export { OpenAIRealtimeTransport, openAIRealtimeCapabilities } from "./openai-realtime-transport";
+export {
+  callerInstructions,
+  OpenAIRealtimeUserAgent,
+  type OpenAIRealtimeUserAgentOptions,
+} from "./openai-realtime-user-agent";

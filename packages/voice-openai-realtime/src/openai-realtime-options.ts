@@ -1,3 +1,4 @@
+import type { AgentRole } from "@scenario/spec";
 import type { VoiceSessionOptions } from "@scenario/voice";
 
 /**
@@ -47,6 +48,12 @@ export interface OpenAIRealtimeServerVad {
 
 /** Options of `openAIRealtimeAgent()`. */
 export interface OpenAIRealtimeAgentOptions extends VoiceSessionOptions {
+  /**
+   * The part the model plays: the agent under test, or (`AgentRole.USER`, see
+   * `OpenAIRealtimeUserAgentOptions`) the simulated caller.
+   * @default AgentRole.AGENT
+   */
+  role?: AgentRole.AGENT;
   /**
    * The Realtime WebSocket endpoint. Point it at a local fake in tests.
    * @default `wss://api.openai.com/v1/realtime?model=<model>`

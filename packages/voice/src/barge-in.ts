@@ -1,4 +1,4 @@
-import type { InterruptOutcome } from "@scenario/spec";
+import type { InterruptOptions, InterruptOutcome } from "@scenario/spec";
 import { delay } from "./call-clock";
 import type { PendingReply } from "./pending-reply";
 import type { ReplyControl } from "./reply-control";
@@ -110,4 +110,31 @@ export function nothingToInterrupt(control: ReplyControl): InterruptOutcome {
     outcome: "nothing-to-interrupt",
   });
   return "nothing-to-interrupt";
+}
+
+/**
+ * Barges in at the point `options` names (`afterMs` of the reply's audio, or `afterWords` of its
+ * streamed transcript) and resolves with the outcome; `"reply-ended-first"` when the reply ends
+ * before that point. Bounded by the reply's own end: its timers (first audio, silence tail, length
+ * limit), the transport's end of reply, a failure or the end of the call.
+ */
+export async function plannedBargeIn(
+  control: ReplyControl,
+  reply: PendingReply,
+  options: InterruptOptions,
+): Promise<InterruptOutcome> {
+  if (options.afterMs !== undefined) control.setPlannedInterruption(reply, options.afterMs);
+  else if (options.afterWords !== undefined) control.setPlannedWordInterruption(reply, options.afterWords);
+  while (reply.bargeIn === undefined && !reply.finished) await reply.changed();
+  if (reply.bargeIn !== undefined) return reply.bargeIn;
+  // A failed reply was not heard to its end: the turn reports the failure itself.
+  if (reply.error !== undefined) return nothingToInterrupt(control);
+  const call = control.call;
+  call.recorder.addEvent({
+    type: "user-interrupt",
+    atMs: reply.segment === undefined ? call.nowMs() : reply.segmentStartMs + reply.acceptedMs,
+    outcome: "reply-ended-first",
+    details: { ...options, playedMs: Math.round(reply.acceptedMs) },
+  });
+  return "reply-ended-first";
 }

@@ -26,6 +26,21 @@ export {
   type VolumeOptions,
   volume,
 } from "./audio-effects";
+export {
+  type AudioPlayback,
+  type AudioPlayer,
+  findAudioPlayer,
+  type StartAudioPlaybackOptions,
+  startAudioPlayback,
+} from "./audio-playback";
+export {
+  ComposableAgent,
+  type ComposableAgentOptions,
+  type ComposableTextAgent,
+  composableAgent,
+  composableAgentCapabilities,
+  type StreamingTextAgent,
+} from "./composable-agent";
 export { type FliteSpeechOptions, type FliteVoice, fliteSpeech } from "./flite-speech";
 export { type OpenAISpeechOptions, openAISpeech } from "./openai-speech";
 export { type OpenAITranscriptionOptions, openAITranscription } from "./openai-transcription";
@@ -73,7 +88,14 @@ export {
   type VoiceToolCall,
   type VoiceToolResult,
 } from "./voice-agent-adapter";
-export { computeLatencyMetrics, percentileNearestRank } from "./voice-latency";
+export {
+  type VoiceCallInterruptSummary,
+  type VoiceCallSummary,
+  type VoiceCallSummaryOptions,
+  type VoiceCallTurnSummary,
+  voiceCallSummary,
+} from "./voice-call-summary";
+export { computeLatencyMetrics, percentileNearestRank, type VoiceLatencySummary } from "./voice-latency";
 export {
   audioFromMessage,
   isVoiceMessage,

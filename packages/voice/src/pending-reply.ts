@@ -50,6 +50,8 @@ export class PendingReply {
   finished = false;
   error: Error | undefined;
   interruptAfterMs: number | undefined;
+  /** A planned barge-in once the streamed transcript holds this many words. */
+  interruptAfterWords: number | undefined;
   /** The barge-in on this reply, once one started. */
   bargeIn: Promise<InterruptOutcome> | undefined;
   /**

@@ -141,6 +141,24 @@ export class ReplyControl {
     if (!Number.isFinite(afterMs) || afterMs < 0) return;
     reply.interruptAfterMs = afterMs;
     if (this.call.playback === "realtime") this.checkPlannedInterruption(reply);
+    // Planned late (an `interrupt({ afterMs })` step): audio past the point may already be in.
+    else if (reply.firstAudioAtWallMs !== undefined && reply.acceptedMs >= afterMs && !reply.finished) {
+      void this.bargeIn(reply).catch((error: unknown) => this.call.rememberError(error));
+    }
+  }
+
+  /** Plans a barge-in once the reply's streamed transcript holds `words` words. */
+  setPlannedWordInterruption(reply: PendingReply, words: number): void {
+    reply.interruptAfterWords = words;
+    this.checkPlannedWords(reply);
+  }
+
+  /** Barges in when the transcript streamed so far reaches the planned number of words. */
+  checkPlannedWords(reply: PendingReply): void {
+    const words = reply.interruptAfterWords;
+    if (words === undefined || reply.finished || reply.cancelled || reply.bargeIn !== undefined) return;
+    if (countWords(reply.transcript) < words) return;
+    void this.bargeIn(reply).catch((error: unknown) => this.call.rememberError(error));
   }
 
   /** Real-time playback: barge in once the caller has heard `interruptAfterMs` of the reply. */
@@ -259,4 +277,9 @@ export class ReplyControl {
       signal?.removeEventListener("abort", onAbort);
     }
   }
+}
+
+/** Words in a transcript: runs of non-space characters with a letter or digit in them. */
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter((token) => /[\p{L}\p{N}]/u.test(token)).length;
 }

@@ -122,6 +122,7 @@ function onTranscript(control: ReplyControl, event: VoiceTranscriptEvent): void 
   if (reply === undefined || reply.cancelled || reply.finished) return;
   reply.transcript += event.text;
   control.touch(reply);
+  control.checkPlannedWords(reply);
 }
 
 function onToolCall(control: ReplyControl, call: VoiceToolCallEvent): void {

@@ -6,6 +6,7 @@ import {
   type AgentReturn,
   AgentRole,
   type AudioChunk,
+  type InterruptOptions,
   type InterruptOutcome,
   type ReceiveAudioOptions,
   VOICE_SPECIFICATION_VERSION,
@@ -205,9 +206,9 @@ export abstract class VoiceAgentAdapter implements VoiceAgentAdapterLike {
   receiveAudio(options?: ReceiveAudioOptions): AsyncIterable<AudioChunk> {
     return this.session().receiveAudio(options);
   }
-  /** Barges in on the reply in flight; see `VoiceTransportAgent.interrupt()`. */
-  interrupt(): Promise<InterruptOutcome> {
-    return this.session().interrupt();
+  /** Barges in on the reply in flight, now or at a planned point; see `VoiceTransportAgent.interrupt()`. */
+  interrupt(options?: InterruptOptions): Promise<InterruptOutcome> {
+    return this.session().interrupt(options);
   }
   /** Sends DTMF digits (`0-9*#`); `VoiceUnsupportedError` when the transport has no DTMF. */
   sendDtmf(digits: string): Promise<void> {

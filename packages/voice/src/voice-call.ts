@@ -1,6 +1,6 @@
 import { type VoiceCapabilities, VoiceStreamEndedError, type VoiceTransport } from "@scenario/spec";
 import { CallClock } from "./call-clock";
-import { createVoiceRecorder, type VoiceRecorder } from "./voice-recorder";
+import { createVoiceRecorder, type VoiceRecorder, type VoiceRecorderOptions } from "./voice-recorder";
 import {
   resolveSessionOptions,
   type VoicePlayback,
@@ -56,10 +56,13 @@ export class VoiceCall {
     return this.clock.wallNowMs();
   }
 
-  /** Starts a new call: call time 0, an empty recording, no pending error. */
-  restart(): void {
+  /**
+   * Starts a new call: call time 0, an empty recording, no pending error. `hooks` see the new
+   * recording's audio and events as they are recorded.
+   */
+  restart(hooks: RecorderHooks = {}): void {
     this.clock.restart();
-    this.recorder = this.newRecorder();
+    this.recorder = this.newRecorder(hooks);
     this.userAudioEndsAtMs = 0;
     this.pendingTurnEndMs = undefined;
     this.pendingError = undefined;
@@ -87,8 +90,11 @@ export class VoiceCall {
     throw error;
   }
 
-  private newRecorder(): VoiceRecorder {
+  private newRecorder(hooks: RecorderHooks = {}): VoiceRecorder {
     // The recorder reads call time; created at call time 0 so its own elapsedMs() agrees.
-    return createVoiceRecorder({ clock: () => this.clock.nowMs() });
+    return createVoiceRecorder({ ...hooks, clock: () => this.clock.nowMs() });
   }
 }
+
+/** What may watch a call's recording as it grows. */
+export type RecorderHooks = Pick<VoiceRecorderOptions, "onAudio" | "onEvent">;

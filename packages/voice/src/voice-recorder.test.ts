@@ -105,6 +105,11 @@ describe("createVoiceRecorder", () => {
       p50Ms: 300,
       p95Ms: 500,
       interruptResponseTimesMs: [80],
+      timeToFirstByte: 300,
+      averageResponseTime: 300,
+      p50ResponseTime: 300,
+      p95ResponseTime: 500,
+      interruptResponseTime: 80,
     });
   });
 

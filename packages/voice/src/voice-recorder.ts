@@ -6,7 +6,7 @@ import {
   type VoiceTimelineEvent,
   type VoiceWireAudio,
 } from "@scenario/spec";
-import { concatPcm } from "./pcm";
+import { concatPcm, pcmDurationMsOfBytes } from "./pcm";
 import { computeLatencyMetrics } from "./voice-latency";
 
 /** Options of `createVoiceRecorder()`. */
@@ -16,6 +16,10 @@ export interface VoiceRecorderOptions {
    * @default performance.now
    */
   clock?: () => number;
+  /** Sees every piece of audio a segment records, with its speaker and start on the call's timeline. */
+  onAudio?: (speaker: VoiceSpeaker, pcm: Uint8Array, atMs: number) => void;
+  /** Sees every timeline event as it is recorded (the stored object). */
+  onEvent?: (event: VoiceTimelineEvent) => void;
 }
 
 /** Options of `VoiceSegmentRecorder.end()`. */
@@ -95,15 +99,21 @@ export function createVoiceRecorder(options: VoiceRecorderOptions = {}): VoiceRe
     beginSegment(speaker, atMs) {
       const startMs = atMs ?? elapsedMs();
       assertMilliseconds("beginSegment(atMs)", startMs);
-      timeline.push({ type: `${speaker}-started-speaking`, atMs: startMs });
+      const started: VoiceTimelineEvent = { type: `${speaker}-started-speaking`, atMs: startMs };
+      timeline.push(started);
+      options.onEvent?.(started);
       const chunks: Uint8Array[] = [];
+      let recordedBytes = 0;
       let transcript = "";
       let ended: VoiceSegment | undefined;
       return {
         append(pcm, transcriptDelta) {
           if (ended) return;
           // Copied: callers often reuse or transfer the buffers they stream.
-          chunks.push(pcm.slice());
+          const copy = pcm.slice();
+          chunks.push(copy);
+          options.onAudio?.(speaker, copy, startMs + pcmDurationMsOfBytes(recordedBytes));
+          recordedBytes += copy.byteLength;
           if (transcriptDelta) transcript += transcriptDelta;
         },
         end(endOptions = {}) {
@@ -118,7 +128,9 @@ export function createVoiceRecorder(options: VoiceRecorderOptions = {}): VoiceRe
           if (endOptions.wireAudio !== undefined) segment.wireAudio = endOptions.wireAudio;
           ended = segment;
           segments.push(segment);
-          timeline.push({ type: `${speaker}-stopped-speaking`, atMs: endMs });
+          const stopped: VoiceTimelineEvent = { type: `${speaker}-stopped-speaking`, atMs: endMs };
+          timeline.push(stopped);
+          options.onEvent?.(stopped);
           return segment;
         },
       };
@@ -127,6 +139,7 @@ export function createVoiceRecorder(options: VoiceRecorderOptions = {}): VoiceRe
       assertMilliseconds("addEvent(event.atMs)", event.atMs);
       const stored = { ...event };
       timeline.push(stored);
+      options.onEvent?.(stored);
       return stored;
     },
     recordTimeToFirstAudio(ms) {

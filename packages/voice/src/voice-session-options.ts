@@ -65,6 +65,12 @@ export interface VoiceSessionOptions {
   /** How reply audio is played to the simulated caller. @default "instant" */
   playback?: VoicePlayback;
   /**
+   * Embeds the call's audio (8 kHz, about 21 kB a second) in the `voiceCall` artifact, so the HTML
+   * report can play the call with no file beside it.
+   * @default false
+   */
+  reportAudio?: boolean;
+  /**
    * The clock, in milliseconds (only differences matter). Inject one to measure exactly in tests.
    * @default performance.now
    */

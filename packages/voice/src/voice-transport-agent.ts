@@ -7,6 +7,7 @@ import {
   AgentRole,
   type AudioChunk,
   ConfigurationError,
+  type InterruptOptions,
   type InterruptOutcome,
   type ReceiveAudioOptions,
   RunCancelledError,
@@ -19,7 +20,7 @@ import {
   type VoiceTransport,
   type VoiceTransportEvent,
 } from "@scenario/spec";
-import { nothingToInterrupt } from "./barge-in";
+import { nothingToInterrupt, plannedBargeIn } from "./barge-in";
 import { beginTurnInFlight, type PendingReply } from "./pending-reply";
 import { ReplyControl } from "./reply-control";
 import { replyMessages } from "./reply-messages";
@@ -27,6 +28,8 @@ import { assertDtmfDigits, assertStepRequirements, requireCapability } from "./t
 import { applyTransportEvent } from "./transport-events";
 import { UserSpeech } from "./user-speech";
 import { VoiceCall } from "./voice-call";
+import { openVoiceCallObservers, type VoiceCallObservers } from "./voice-call-observers";
+import { type VoiceCallSummary, voiceCallSummary } from "./voice-call-summary";
 import {
   assertPositiveMs,
   assertVoiceTransport,
@@ -41,7 +44,7 @@ import {
  * receive the reply until the transport ends it or a tail of silence, with a first-audio timeout and
  * a length limit), audio conversion and pacing, barge-in (`interrupt()`, or a participant's
  * `AgentInput.interruptionPlan`), the recording with its timeline and latency (`collectArtifacts()`
- * returns `{ voice: VoiceRecording }`), capability checks before the run (`preflight()`), and typed
+ * returns `{ voice: VoiceRecording, voiceCall: VoiceCallSummary }`), capability checks before the run (`preflight()`), and typed
  * errors.
  *
  * Recording times are "call time": milliseconds since `connect()`, on a clock that treats audio
@@ -62,6 +65,7 @@ export class VoiceTransportAgent implements VoiceAgentAdapterLike {
   private readonly voiceCall: VoiceCall;
   private readonly replies: ReplyControl;
   private readonly user: UserSpeech;
+  private observers: VoiceCallObservers | undefined;
 
   constructor(transport: VoiceTransport, options: VoiceSessionOptions = {}) {
     assertVoiceTransport(transport);
@@ -96,7 +100,11 @@ export class VoiceTransportAgent implements VoiceAgentAdapterLike {
   async connect(context: AgentConnectContext): Promise<void> {
     const call = this.voiceCall;
     this.replies.reset();
-    call.restart();
+    await this.observers?.close();
+    // The scenario's audio hooks and playback watch the agent under test's call only.
+    this.observers =
+      this.role === AgentRole.AGENT ? openVoiceCallObservers(context.scenarioConfig, this.name) : undefined;
+    call.restart(this.observers?.hooks);
     this.user.reset();
     const emit = (event: VoiceTransportEvent) => {
       try {
@@ -122,16 +130,27 @@ export class VoiceTransportAgent implements VoiceAgentAdapterLike {
   async disconnect(): Promise<void> {
     this.replies.abandon(false);
     this.voiceCall.connected = false;
-    await this.transport.close();
+    try {
+      await this.transport.close();
+    } finally {
+      await this.observers?.close();
+      this.observers = undefined;
+    }
   }
 
-  /** The call's recording, timeline and latency, under `voice`. */
-  collectArtifacts(): { voice: VoiceRecording } {
+  /**
+   * The call's recording, timeline and latency under `voice`, and under `voiceCall` its plain-JSON
+   * summary, which the HTML report draws its voice section from (with the call's audio when the
+   * `reportAudio` option asks for it).
+   */
+  collectArtifacts(): { voice: VoiceRecording; voiceCall: VoiceCallSummary } {
     this.user.endSegment();
     // The run ended mid-reply: keep what was heard, marked as cut.
     this.replies.abandon(true);
     this.replies.settleInterruptResponse?.();
-    return { voice: this.voiceCall.recorder.toRecording() };
+    const voice = this.voiceCall.recorder.toRecording();
+    const embedAudio = this.voiceCall.options.reportAudio === true;
+    return { voice, voiceCall: voiceCallSummary(voice, { embedAudio }) };
   }
 
   /**
@@ -192,13 +211,24 @@ export class VoiceTransportAgent implements VoiceAgentAdapterLike {
    * Barges in on the reply in flight: stops accepting its audio, tells the transport, marks the cut
    * segment truncated, records the `user-interrupt` event with its outcome and the interrupt
    * response time, and lets the pending `call()` return the truncated reply at once.
+   *
+   * With `afterMs` or `afterWords` it barges in at that point of the reply instead of now, and
+   * resolves once it has (or with `"reply-ended-first"` when the reply ended before that point).
    */
-  async interrupt(): Promise<InterruptOutcome> {
+  async interrupt(options: InterruptOptions = {}): Promise<InterruptOutcome> {
+    const plan = checkInterruptOptions(this.name, this.capabilities, options);
     let reply = this.replies.reply;
     const turn = this.replies.turn;
-    if ((reply === undefined || reply.finished) && turn !== undefined) reply = await turn.replyOpened;
+    if ((reply === undefined || reply.finished) && turn !== undefined) {
+      reply = await turn.replyOpened;
+      // The turn's whole reply came and went before the planned point could be reached.
+      if (plan !== undefined && reply?.finished && !reply.cancelled) {
+        return plannedBargeIn(this.replies, reply, plan);
+      }
+    }
     // A cancelled reply is always finished too, so bargeIn() only ever sees a live one.
     if (reply === undefined || reply.finished) return nothingToInterrupt(this.replies);
+    if (plan !== undefined) return plannedBargeIn(this.replies, reply, plan);
     return this.replies.bargeIn(reply);
   }
 
@@ -237,6 +267,43 @@ export class VoiceTransportAgent implements VoiceAgentAdapterLike {
     }
     return reply;
   }
+}
+
+/** Checks `interrupt()`'s options; returns the plan (one of them), or undefined to barge in now. */
+function checkInterruptOptions(
+  adapterName: string,
+  capabilities: VoiceCapabilities,
+  options: InterruptOptions,
+): InterruptOptions | undefined {
+  if (typeof options !== "object" || options === null) {
+    throw new ConfigurationError(
+      `interrupt() takes { afterMs } or { afterWords }, got ${JSON.stringify(options)}.`,
+    );
+  }
+  const { afterMs, afterWords } = options;
+  if (afterMs !== undefined && afterWords !== undefined) {
+    throw new ConfigurationError(
+      "interrupt(): give afterMs or afterWords, not both: the barge-in happens at one point of the reply.",
+    );
+  }
+  if (afterMs !== undefined) {
+    if (typeof afterMs !== "number" || !Number.isFinite(afterMs) || afterMs < 0) {
+      throw new ConfigurationError(
+        `interrupt(): afterMs must be a number of milliseconds >= 0, got ${String(afterMs)}.`,
+      );
+    }
+    return { afterMs };
+  }
+  if (afterWords !== undefined) {
+    if (typeof afterWords !== "number" || !Number.isInteger(afterWords) || afterWords < 1) {
+      throw new ConfigurationError(
+        `interrupt(): afterWords must be a whole number of words >= 1, got ${String(afterWords)}.`,
+      );
+    }
+    requireCapability(adapterName, capabilities, "agentTranscripts", "interrupt({ afterWords })");
+    return { afterWords };
+  }
+  return undefined;
 }
 
 /**

@@ -1,0 +1,1 @@
+export { type MastraAdapterOptions, mastraAdapter } from "./mastra-adapter";

@@ -1,0 +1,41 @@
+import type { AgentInput, AgentReturn } from "@scenario/spec";
+import { VoiceTransportAgent } from "@scenario/voice";
+import type { GeminiLiveAgentOptions } from "./gemini-live-options";
+import { GeminiLiveTransport } from "./gemini-live-transport";
+
+/**
+ * A voice agent under test behind the Gemini Live API: the session driver from `@scenario/voice`
+ * over a `GeminiLiveTransport`. It turns user messages into audio turns, barges in natively,
+ * records the call, maps failures to typed errors, and reports the tokens the server counted
+ * (`usageMetadata`) into the run's usage.
+ */
+export class GeminiLiveAgent extends VoiceTransportAgent {
+  /** The transport the call runs over. */
+  declare readonly transport: GeminiLiveTransport;
+
+  constructor(options: GeminiLiveAgentOptions = {}) {
+    const transport = new GeminiLiveTransport(options);
+    super(transport, { ...options, name: transport.name });
+  }
+
+  /** The driver's turn, then the tokens the server reported since the last turn into the run's usage. */
+  override async call(input: AgentInput): Promise<AgentReturn> {
+    try {
+      return await super.call(input);
+    } finally {
+      const usage = this.transport.takeUsage();
+      if (usage !== undefined) input.recordUsage(usage);
+    }
+  }
+}
+
+/**
+ * Creates a voice agent adapter for an agent behind the Gemini Live API.
+ *
+ * @example
+ * const agent = geminiLiveAgent({ systemInstruction: "You are a bank's phone assistant.", voice: "Kore" });
+ * await run({ name: "balance", description: "...", agents: [agent, voiceUserSimulatorAgent(...), judgeAgent(...)] });
+ */
+export function geminiLiveAgent(options: GeminiLiveAgentOptions = {}): GeminiLiveAgent {
+  return new GeminiLiveAgent(options);
+}

@@ -1,0 +1,11 @@
+export { GeminiLiveAgent, geminiLiveAgent } from "./gemini-live-agent";
+export { geminiLiveAutomaticCapabilities, geminiLiveCapabilities } from "./gemini-live-capabilities";
+export type {
+  GeminiLiveAgentOptions,
+  GeminiLiveAutomaticActivityDetection,
+  GeminiLiveSpeechConfig,
+  GeminiLiveTool,
+  GeminiLiveWebSocket,
+  GeminiLiveWebSocketConstructor,
+} from "./gemini-live-options";
+export { GeminiLiveTransport } from "./gemini-live-transport";
