@@ -20,9 +20,11 @@ export default defineScenario({
         "The agent explains that the order is outside the 30-day refund window",
       ],
     }),
+    // Read from the conversation, not the adapter, so the check holds however the agent is wrapped
+    // (examples/voice runs this scenario by voice).
     (state) => {
-      const refunds = (state.config.agents[0] as SupportAgentAdapter).backend.refunds;
-      if (refunds.length > 0) throw new Error(`no refund may be issued, but ${refunds.length} was`);
+      if (state.hasToolCall("issueRefund"))
+        throw new Error("no refund may be issued, but issueRefund was called");
     },
     user("Okay, thanks anyway."),
     agent(),

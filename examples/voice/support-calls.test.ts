@@ -38,6 +38,7 @@ afterAll(async () => {
 const expectedToolCalls: Record<string, string[]> = {
   "refunds a broken item (by voice)": ["lookupOrder", "issueRefund"],
   "handles a delayed order (by voice)": ["lookupOrder"],
+  "declines a refund outside the window (by voice)": ["lookupOrder"],
 };
 
 /** The tool of each tool call and tool result in `messages`, in order. */

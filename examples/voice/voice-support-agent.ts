@@ -29,6 +29,8 @@ export const SUPPORT_CALLER_LINES = [
   "it's order 2077",
   "ugh. can I just get a refund instead?",
   "ok fine, I'll wait for it. thanks",
+  "I'd like a refund for my espresso machine, order 3001. It stopped heating.",
+  "Okay, thanks anyway.",
 ];
 
 const DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
