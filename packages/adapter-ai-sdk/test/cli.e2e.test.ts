@@ -7,7 +7,7 @@ import {
   userSimulatorPersona,
 } from "@scenario/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runCli } from "./run-cli";
+import { runScenarioCli } from "../../../tooling/test-helpers/run-scenario-cli";
 import { supportBrain, TEST_API_KEY } from "./support-brain";
 
 let server: FakeOpenAIServer;
@@ -29,9 +29,13 @@ afterAll(async () => {
 it("runs a scenario with an AI SDK agent through the scenario CLI against the fake model", {
   timeout: 120_000,
 }, async () => {
-  const result = await runCli(join(import.meta.dirname, "fixtures", "cli"), {
-    OPENAI_API_KEY: TEST_API_KEY,
-    OPENAI_BASE_URL: server.baseURL,
+  const result = await runScenarioCli({
+    packageDir: join(import.meta.dirname, ".."),
+    cwd: join(import.meta.dirname, "fixtures", "cli"),
+    env: {
+      OPENAI_API_KEY: TEST_API_KEY,
+      OPENAI_BASE_URL: server.baseURL,
+    },
   });
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);

@@ -7,8 +7,8 @@ import {
   userSimulatorPersona,
 } from "@scenario/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { runScenarioCli } from "../../../tooling/test-helpers/run-scenario-cli";
 import { AGENT_TOKEN, type AgentServer, startAgentServer } from "./agent-server";
-import { runCli } from "./run-cli";
 
 let model: FakeOpenAIServer;
 let agentServer: AgentServer;
@@ -31,11 +31,15 @@ afterAll(async () => {
 it("runs scenarios with an HTTP agent through the scenario CLI, never showing its token", {
   timeout: 120_000,
 }, async () => {
-  const result = await runCli(join(import.meta.dirname, "fixtures", "cli"), {
-    OPENAI_API_KEY: "test-key",
-    OPENAI_BASE_URL: model.baseURL,
-    AGENT_URL: agentServer.url,
-    AGENT_TOKEN,
+  const result = await runScenarioCli({
+    packageDir: join(import.meta.dirname, ".."),
+    cwd: join(import.meta.dirname, "fixtures", "cli"),
+    env: {
+      OPENAI_API_KEY: "test-key",
+      OPENAI_BASE_URL: model.baseURL,
+      AGENT_URL: agentServer.url,
+      AGENT_TOKEN,
+    },
   });
   // One scenario passes, the one whose server fails ends in ERROR: the CLI exits 1.
   expect(result.code).toBe(1);

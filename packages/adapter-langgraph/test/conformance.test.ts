@@ -8,9 +8,10 @@ import { ChatOpenAI } from "@langchain/openai";
 import { langGraphAdapter } from "@scenario/adapter-langgraph";
 import { describeAdapterConformance } from "@scenario/adapter-testkit";
 import { run } from "@scenario/core";
-import { type FakeModelRequest, type FakeOpenAIServer, startFakeOpenAIServer } from "@scenario/testing";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "@scenario/testing";
 import { afterAll, beforeAll, expect } from "vitest";
 import { z } from "zod";
+import { lookupEchoReply } from "../../../tooling/test-helpers/lookup-echo-reply";
 
 const API_KEY = "sk-conformance-langgraph-secret-0042";
 let server: FakeOpenAIServer;
@@ -18,14 +19,7 @@ let failingServer: FakeOpenAIServer;
 
 beforeAll(async () => {
   server = await startFakeOpenAIServer({
-    reply: (request: FakeModelRequest) => {
-      const last = request.messages.at(-1);
-      if (request.tools.length > 0 && last?.role === "user") {
-        return { toolCalls: [{ name: "lookup", arguments: { key: "a" } }] };
-      }
-      if (last?.role === "tool") return `found ${last.content}`;
-      return `You said: ${last?.content ?? ""}`;
-    },
+    reply: lookupEchoReply,
   });
   failingServer = await startFakeOpenAIServer({
     fault: () => ({ type: "server-error", message: "model down" }),

@@ -28,6 +28,12 @@ import {
 } from "@scenario/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import {
+  expectWeatherTranscript,
+  expectWeatherUsage,
+  WEATHER_QUESTIONS,
+  weatherAgentReply,
+} from "../../../tooling/test-helpers/weather-scenario";
 
 const API_KEY = "sk-langgraph-secret-0042";
 let server: FakeOpenAIServer;
@@ -37,7 +43,7 @@ beforeAll(async () => {
   server = await startFakeOpenAIServer({
     reply: scenarioBehaviour({
       agent: (request) => agentBehaviour(request),
-      userSimulator: userSimulatorPersona(["What's the weather in Paris?", "And in Rome?"]),
+      userSimulator: userSimulatorPersona(WEATHER_QUESTIONS),
       judge: judgeBehaviour(),
     }),
   });
@@ -64,14 +70,6 @@ function chatModel() {
     maxRetries: 0,
     configuration: { baseURL: server.baseURL },
   });
-}
-
-/** The weather model: asks for the tool when the last user line names a city, then answers from its result. */
-function weatherModel(request: FakeModelRequest): FakeReplyInput {
-  const last = request.messages.at(-1);
-  if (last?.role === "tool") return `The weather: ${last.content}`;
-  const city = last?.role === "user" && /Rome/.test(last.content) ? "Rome" : "Paris";
-  return { toolCalls: [{ name: "get_weather", arguments: { city } }] };
 }
 
 /** A ReAct-style graph: the model node, a tool node, and back until the model stops calling tools. */
@@ -102,7 +100,7 @@ const agentRequests = () =>
 
 describe("langGraphAdapter", () => {
   it("runs a multi-turn judged scenario with a checkpointer: tool calls, tool messages and usage", async () => {
-    agentBehaviour = weatherModel;
+    agentBehaviour = weatherAgentReply;
     const checkpointer = new MemorySaver();
     const graph = weatherGraph(checkpointer);
 
@@ -115,36 +113,7 @@ describe("langGraphAdapter", () => {
     });
 
     expect(result.success).toBe(true);
-    expect(result.messages.slice(1, 4)).toEqual([
-      {
-        role: "assistant",
-        content: [
-          {
-            type: "tool-call",
-            toolCallId: expect.any(String),
-            toolName: "get_weather",
-            input: { city: "Paris" },
-          },
-        ],
-      },
-      {
-        role: "tool",
-        content: [
-          {
-            type: "tool-result",
-            toolCallId: expect.any(String),
-            toolName: "get_weather",
-            output: { type: "text", value: "sunny, 22°C in Paris" },
-          },
-        ],
-      },
-      { role: "assistant", content: [{ type: "text", text: "The weather: sunny, 22°C in Paris" }] },
-    ]);
-    const [call, toolResult] = result.messages.slice(1, 3) as Array<{
-      content: Array<{ toolCallId: string }>;
-    }>;
-    expect(toolResult?.content[0]?.toolCallId).toBe(call?.content[0]?.toolCallId);
-    expect(JSON.stringify(result.messages.slice(5))).toContain("sunny, 22°C in Rome");
+    expectWeatherTranscript(result.messages);
 
     // The checkpointer kept the thread under the scenario's thread id, each user line once: the
     // adapter sent only the new messages, and the model still saw the whole conversation.
@@ -163,14 +132,7 @@ describe("langGraphAdapter", () => {
       "user",
     ]);
 
-    const served = server.usage.byRole.agent;
-    expect(served?.replies).toBe(4);
-    expect(result.usage.byRole.Agent).toEqual({
-      inputTokens: served?.inputTokens,
-      outputTokens: served?.outputTokens,
-      totalTokens: served?.totalTokens,
-    });
-    expect(JSON.stringify(server.requests)).not.toContain(API_KEY);
+    expectWeatherUsage(result.usage.byRole.Agent, server, API_KEY);
   });
 
   it("streams a graph without a checkpointer under a custom messages key, sending the whole history", async () => {

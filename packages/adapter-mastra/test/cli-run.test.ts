@@ -3,20 +3,22 @@
 // the CLI, the kit and this package (`npm test` builds first). Mastra needs Node 22.13+: on Node 20
 // it is skipped and says so; it runs in the Node 22 leg of CI.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  type FakeModelRequest,
   type FakeOpenAIServer,
   judgeBehaviour,
   scenarioBehaviour,
   startFakeOpenAIServer,
   userSimulatorPersona,
 } from "@scenario/testing";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, it, vi } from "vitest";
+import { runScenarioCli } from "../../../tooling/test-helpers/run-scenario-cli";
+import {
+  expectWeatherCliRun,
+  WEATHER_QUESTIONS,
+  weatherAgentReply,
+} from "../../../tooling/test-helpers/weather-scenario";
 import { describeOnNode22 } from "./node-22";
-import { assertBuilt, finishedRuns, runCli } from "./run-cli";
 
 const API_KEY = "sk-cli-mastra-secret-0042";
 
@@ -25,59 +27,27 @@ vi.setConfig({ testTimeout: 120_000 });
 
 describeOnNode22("mastraAdapter through the CLI", () => {
   let server: FakeOpenAIServer;
-  let output: string;
 
   beforeAll(async () => {
-    assertBuilt("@scenario/adapter-mastra");
     server = await startFakeOpenAIServer({
       reply: scenarioBehaviour({
-        agent: (request: FakeModelRequest) => {
-          const last = request.messages.at(-1);
-          if (last?.role === "tool") return `The weather: ${last.content}`;
-          const city = last?.role === "user" && /Rome/.test(last.content) ? "Rome" : "Paris";
-          return { toolCalls: [{ name: "get_weather", arguments: { city } }] };
-        },
-        userSimulator: userSimulatorPersona(["What's the weather in Paris?", "And in Rome?"]),
+        agent: weatherAgentReply,
+        userSimulator: userSimulatorPersona(WEATHER_QUESTIONS),
         judge: judgeBehaviour(),
       }),
     });
-    output = mkdtempSync(join(tmpdir(), "scenario-mastra-cli-"));
   });
 
   afterAll(async () => {
     await server?.close();
-    if (output) rmSync(output, { recursive: true, force: true });
   });
 
   it("runs a Mastra scenario through the scenario CLI: tools, simulator, judge and usage", async () => {
-    const result = await runCli(["run", "-o", output], {
+    const run = await runScenarioCli({
+      packageDir: join(import.meta.dirname, ".."),
       cwd: join(import.meta.dirname, "fixtures", "cli"),
       env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: server.baseURL, MASTRA_TELEMETRY_DISABLED: "1" },
     });
-
-    expect(result.code, result.stderr || result.stdout).toBe(0);
-    expect(result.stdout).toContain("✓ The agent reports the weather");
-    const finished = finishedRuns(output);
-    expect(finished.map((run) => run.status)).toEqual(["SUCCESS"]);
-
-    // Two turns, each a tool call and an answer: four model calls of the agent, their tokens in the result.
-    const served = server.usage.byRole.agent;
-    expect(served?.replies).toBe(4);
-    expect(finished[0]?.usage?.byRole?.Agent).toEqual({
-      inputTokens: served?.inputTokens,
-      outputTokens: served?.outputTokens,
-      totalTokens: served?.totalTokens,
-    });
-    expect(new Set(server.requests.map((entry) => entry.role))).toEqual(
-      new Set(["agent", "judge", "user-simulator"]),
-    );
-    const toolResults = server.requests.flatMap((entry) =>
-      entry.role === "agent"
-        ? (entry.request?.messages ?? []).filter((message) => message.role === "tool")
-        : [],
-    );
-    expect(toolResults.map((message) => message.content)).toContain("sunny, 22°C in Rome");
-    expect(JSON.stringify(server.requests)).not.toContain(API_KEY);
-    expect(result.stdout + result.stderr).not.toContain(API_KEY);
+    expectWeatherCliRun(run, server, API_KEY);
   });
 });

@@ -7,9 +7,10 @@ import type { Agent } from "@mastra/core/agent";
 import { mastraAdapter } from "@scenario/adapter-mastra";
 import { describeAdapterConformance } from "@scenario/adapter-testkit";
 import { run } from "@scenario/core";
-import { type FakeModelRequest, type FakeOpenAIServer, startFakeOpenAIServer } from "@scenario/testing";
+import { type FakeOpenAIServer, startFakeOpenAIServer } from "@scenario/testing";
 import { afterAll, beforeAll, expect } from "vitest";
 import { z } from "zod";
+import { lookupEchoReply } from "../../../tooling/test-helpers/lookup-echo-reply";
 import { describeOnNode22 } from "./node-22";
 
 const API_KEY = "sk-conformance-mastra-secret-0042";
@@ -41,14 +42,7 @@ describeOnNode22("mastraAdapter conformance", () => {
         ...(withTools ? { tools: { lookup } } : {}),
       });
     server = await startFakeOpenAIServer({
-      reply: (request: FakeModelRequest) => {
-        const last = request.messages.at(-1);
-        if (request.tools.length > 0 && last?.role === "user") {
-          return { toolCalls: [{ name: "lookup", arguments: { key: "a" } }] };
-        }
-        if (last?.role === "tool") return `found ${last.content}`;
-        return `You said: ${last?.content ?? ""}`;
-      },
+      reply: lookupEchoReply,
     });
     failingServer = await startFakeOpenAIServer({
       fault: () => ({ type: "server-error", message: "model down" }),

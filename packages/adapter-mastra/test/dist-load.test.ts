@@ -3,16 +3,11 @@
 // Node 20 too; the agent here is a stand-in with Mastra's `generate()` result shape; the real
 // Mastra agent runs in the other tests (Node 22 leg).
 
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { loadDistBothWays } from "../../../tooling/test-helpers/load-dist-both-ways";
 
-const PACKAGE = join(import.meta.dirname, "..");
-
-const CHILD = `
-import { createRequire } from "node:module";
-const require = createRequire(${JSON.stringify(join(PACKAGE, "package.json"))});
+const SETUP = `
 const agent = {
   name: "Plain",
   hasOwnMemory: () => false,
@@ -23,29 +18,14 @@ const agent = {
     };
   },
 };
-const report = {};
-for (const [way, module] of [["esm", await import("@scenario/adapter-mastra")], ["cjs", require("@scenario/adapter-mastra")]]) {
-  const adapter = module.mastraAdapter({ agent });
-  const usage = [];
-  const messages = await adapter.call({
-    threadId: "t-" + way, messages: [{ role: "user", content: "hello" }], newMessages: [{ role: "user", content: "hello" }],
-    requestedRole: "Agent", scenarioState: {}, scenarioConfig: {}, recordUsage: (u) => usage.push(u),
-  });
-  report[way] = { version: adapter.specificationVersion, role: adapter.role, name: adapter.name, messages, usage };
-}
-console.log(JSON.stringify(report));
 `;
 
 it("loads and runs from dist in plain Node through import and require", () => {
-  if (!existsSync(join(PACKAGE, "dist", "index.cjs"))) {
-    throw new Error("dist/ is missing: build first (pnpm --filter @scenario/adapter-mastra run build).");
-  }
-  const output = execFileSync(process.execPath, ["--input-type=module", "-e", CHILD], {
-    cwd: PACKAGE,
-    encoding: "utf8",
-    timeout: 60_000,
+  const report = loadDistBothWays({
+    packageDir: join(import.meta.dirname, ".."),
+    setup: SETUP,
+    body: `return callOnce(module.mastraAdapter({ agent }));`,
   });
-  const report = JSON.parse(output.trim().split("\n").at(-1) as string);
   const expected = {
     version: "scenario.agent.v1",
     role: "Agent",

@@ -16,19 +16,16 @@ import {
 } from "@scenario/testing";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
+import {
+  expectWeatherUsage,
+  WEATHER_QUESTIONS,
+  weatherAgentReply,
+} from "../../../tooling/test-helpers/weather-scenario";
 import { describeOnNode22 } from "./node-22";
 
 const API_KEY = "sk-mastra-secret-0042";
 let server: FakeOpenAIServer;
 let agentBehaviour: (request: FakeModelRequest) => FakeReplyInput;
-
-/** The weather model: asks for the tool when the last user line names a city, then answers from its result. */
-function weatherModel(request: FakeModelRequest): FakeReplyInput {
-  const last = request.messages.at(-1);
-  if (last?.role === "tool") return `The weather: ${last.content}`;
-  const city = last?.role === "user" && /Rome/.test(last.content) ? "Rome" : "Paris";
-  return { toolCalls: [{ name: "get_weather", arguments: { city } }] };
-}
 
 describeOnNode22("mastraAdapter", () => {
   // Loaded here, not at the top: on Node 20 the suite must skip without loading Mastra.
@@ -50,7 +47,7 @@ describeOnNode22("mastraAdapter", () => {
     server = await startFakeOpenAIServer({
       reply: scenarioBehaviour({
         agent: (request) => agentBehaviour(request),
-        userSimulator: userSimulatorPersona(["What's the weather in Paris?", "And in Rome?"]),
+        userSimulator: userSimulatorPersona(WEATHER_QUESTIONS),
         judge: judgeBehaviour(),
       }),
     });
@@ -88,7 +85,7 @@ describeOnNode22("mastraAdapter", () => {
   }
 
   it("runs a multi-turn judged scenario: tool calls, tool results and usage", async () => {
-    agentBehaviour = weatherModel;
+    agentBehaviour = weatherAgentReply;
     const result = await scenario.run({
       name: "weather over two turns",
       description: "The user asks for the weather in two cities.",
@@ -130,14 +127,7 @@ describeOnNode22("mastraAdapter", () => {
       "user",
     ]);
 
-    const served = server.usage.byRole.agent;
-    expect(served?.replies).toBe(4);
-    expect(result.usage.byRole.Agent).toEqual({
-      inputTokens: served?.inputTokens,
-      outputTokens: served?.outputTokens,
-      totalTokens: served?.totalTokens,
-    });
-    expect(JSON.stringify(server.requests)).not.toContain(API_KEY);
+    expectWeatherUsage(result.usage.byRole.Agent, server, API_KEY);
   });
 
   it("gives an agent with memory the thread id and only the new messages", async () => {

@@ -25,6 +25,12 @@ import {
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import {
+  expectWeatherTranscript,
+  expectWeatherUsage,
+  WEATHER_QUESTIONS,
+  weatherAgentReply,
+} from "../../../tooling/test-helpers/weather-scenario";
 
 const API_KEY = "sk-openai-agents-secret-0042";
 let server: FakeOpenAIServer;
@@ -37,7 +43,7 @@ beforeAll(async () => {
   server = await startFakeOpenAIServer({
     reply: scenarioBehaviour({
       agent: (request) => agentBehaviour(request),
-      userSimulator: userSimulatorPersona(["What's the weather in Paris?", "And in Rome?"]),
+      userSimulator: userSimulatorPersona(WEATHER_QUESTIONS),
       judge: judgeBehaviour(),
     }),
   });
@@ -59,14 +65,6 @@ const getWeather = tool({
   execute: async ({ city }) => `sunny, 22°C in ${city}`,
 });
 
-/** The weather model: asks for the tool when the last user line names a city, then answers from its result. */
-function weatherModel(request: FakeModelRequest): FakeReplyInput {
-  const last = request.messages.at(-1);
-  if (last?.role === "tool") return `The weather: ${last.content}`;
-  const city = last?.role === "user" && /Rome/.test(last.content) ? "Rome" : "Paris";
-  return { toolCalls: [{ name: "get_weather", arguments: { city } }] };
-}
-
 function simulatorAndJudge() {
   const openai = createOpenAI({ apiKey: API_KEY, baseURL: server.baseURL });
   return [
@@ -80,7 +78,7 @@ const agentRequests = () =>
 
 describe("openAIAgentsAdapter", () => {
   it("runs a multi-turn judged scenario: tool calls, tool results and usage", async () => {
-    agentBehaviour = weatherModel;
+    agentBehaviour = weatherAgentReply;
     const weatherAgent = new Agent({
       name: "Weather",
       instructions: "You report the weather.",
@@ -98,36 +96,7 @@ describe("openAIAgentsAdapter", () => {
     expect(result.success).toBe(true);
     expect(result.metCriteria).toEqual(["The agent reports the weather"]);
     // Each turn: the call, its result, then the answer, as AI SDK messages.
-    expect(result.messages.slice(1, 4)).toEqual([
-      {
-        role: "assistant",
-        content: [
-          {
-            type: "tool-call",
-            toolCallId: expect.any(String),
-            toolName: "get_weather",
-            input: { city: "Paris" },
-          },
-        ],
-      },
-      {
-        role: "tool",
-        content: [
-          {
-            type: "tool-result",
-            toolCallId: expect.any(String),
-            toolName: "get_weather",
-            output: { type: "text", value: "sunny, 22°C in Paris" },
-          },
-        ],
-      },
-      { role: "assistant", content: [{ type: "text", text: "The weather: sunny, 22°C in Paris" }] },
-    ]);
-    const [call, toolResult] = result.messages.slice(1, 3) as Array<{
-      content: Array<{ toolCallId: string }>;
-    }>;
-    expect(toolResult?.content[0]?.toolCallId).toBe(call?.content[0]?.toolCallId);
-    expect(JSON.stringify(result.messages.slice(5))).toContain("sunny, 22°C in Rome");
+    expectWeatherTranscript(result.messages);
 
     // The second turn's model call saw the first turn's call and result, mapped to input items.
     const requests = agentRequests();
@@ -144,14 +113,7 @@ describe("openAIAgentsAdapter", () => {
     expect(secondTurn[3]).toMatchObject({ role: "tool", content: "sunny, 22°C in Paris" });
 
     // Usage: the agent's share is exactly what the fake counted for the agent's four model calls.
-    const served = server.usage.byRole.agent;
-    expect(served?.replies).toBe(4);
-    expect(result.usage.byRole.Agent).toEqual({
-      inputTokens: served?.inputTokens,
-      outputTokens: served?.outputTokens,
-      totalTokens: served?.totalTokens,
-    });
-    expect(JSON.stringify(server.requests)).not.toContain(API_KEY);
+    expectWeatherUsage(result.usage.byRole.Agent, server, API_KEY);
   });
 
   it("keeps the agent's session across turns, sending only the new messages", async () => {

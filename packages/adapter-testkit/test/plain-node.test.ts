@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { expect, it } from "vitest";
+import { loadDistBothWays } from "../../../tooling/test-helpers/load-dist-both-ways";
 
-const dist = join(import.meta.dirname, "..", "dist");
 const EXPORTS = [
   "AdapterConformanceError",
   "adapterConformanceChecks",
@@ -15,25 +12,19 @@ const EXPORTS = [
 
 // The built package, loaded by a plain Node process (no vitest, no source condition) both ways.
 it("loads in plain Node through import and require", () => {
-  if (!existsSync(join(dist, "index.cjs"))) {
-    throw new Error(
-      "dist is missing: build the package first (turbo run build --filter=@scenario/adapter-testkit).",
-    );
-  }
-  const script = `
-    const esm = await import(${JSON.stringify(pathToFileURL(join(dist, "index.js")).href)});
-    const { createRequire } = await import("node:module");
-    const cjs = createRequire(import.meta.url)(${JSON.stringify(join(dist, "index.cjs"))});
-    let cjsDescribe = "no error";
-    try { cjs.describeAdapterConformance(() => ({})); } catch (error) { cjsDescribe = error.message; }
-    console.log(JSON.stringify({ esm: Object.keys(esm).sort(), cjs: Object.keys(cjs).sort(), cjsDescribe }));
-  `;
-  const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-  const loaded = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
-  expect(loaded.esm).toEqual(EXPORTS);
-  expect(loaded.cjs).toEqual(EXPORTS);
+  const loaded = loadDistBothWays({
+    packageDir: join(import.meta.dirname, ".."),
+    body: `
+      let describeError = "no error";
+      if (way === "cjs") {
+        try { module.describeAdapterConformance(() => ({})); } catch (error) { describeError = error.message; }
+      }
+      return { exports: Object.keys(module).sort(), describeError };`,
+  }) as { esm: { exports: string[] }; cjs: { exports: string[]; describeError: string } };
+  expect(loaded.esm.exports).toEqual(EXPORTS);
+  expect(loaded.cjs.exports).toEqual(EXPORTS);
   // vitest cannot be require()d: the CommonJS build says so when the suite is asked for.
-  expect(loaded.cjsDescribe).toContain(
+  expect(loaded.cjs.describeError).toContain(
     "describeAdapterConformance() needs vitest, which loads only as an ES module",
   );
 });

@@ -1,12 +1,5 @@
 import { ScenarioExecution } from "@scenario/core";
-import type {
-  AgentAdapter,
-  ScenarioConfig,
-  ScenarioEvent,
-  ScenarioResult,
-  ScriptStep,
-  VoiceRecording,
-} from "@scenario/spec";
+import type { ScenarioEvent, ScenarioResult, VoiceRecording } from "@scenario/spec";
 import {
   type FakeElevenLabsServer,
   type FakeElevenLabsServerOptions,
@@ -14,24 +7,24 @@ import {
 } from "@scenario/testing/elevenlabs";
 import { syntheticSpeech } from "@scenario/testing/realtime";
 import type { TextToSpeechProvider } from "@scenario/voice";
-import { afterEach } from "vitest";
+import {
+  closeAfterTest,
+  voiceRecordingOf as recordingOf,
+  scenarioRunner,
+  seededStates,
+  type VoiceRunOutcome,
+} from "../../../tooling/test-helpers/voice-harness";
 
-// Shared by this folder's tests. Not exported from the package.
-
-const servers: FakeElevenLabsServer[] = [];
+// Shared by this folder's tests. Not exported from the package. The harness they share with the
+// other voice adapters lives in tooling/test-helpers/voice-harness.ts.
+export { byteDifference } from "../../../tooling/test-helpers/voice-harness";
 
 /** Starts a fake ElevenLabs agent that is closed after the test. */
 export async function fakeElevenLabs(
   options: FakeElevenLabsServerOptions = {},
 ): Promise<FakeElevenLabsServer> {
-  const server = await startFakeElevenLabsServer(options);
-  servers.push(server);
-  return server;
+  return closeAfterTest(await startFakeElevenLabsServer(options));
 }
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 
 /** Speaks scripted user text as speech-like tones at once: no trailing silence to blur timings. */
 export const syntheticTts: TextToSpeechProvider = {
@@ -43,71 +36,22 @@ export const syntheticTts: TextToSpeechProvider = {
 
 /** PCM16 samples in a pseudo-random, loud sequence: any loss, reordering or re-encoding shows. */
 export function noisePcm16(ms: number, seed: number, sampleRateHz = 16_000): Uint8Array {
-  const samples = Math.round((ms * sampleRateHz) / 1000);
-  const audio = new Uint8Array(samples * 2);
+  const states = seededStates(Math.round((ms * sampleRateHz) / 1000), seed);
+  const audio = new Uint8Array(states.length * 2);
   const view = new DataView(audio.buffer);
-  let state = seed >>> 0 || 1;
-  for (let index = 0; index < samples; index++) {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+  for (const [index, state] of states.entries())
     view.setInt16(index * 2, ((state >>> 16) % 16_000) - 8000, true);
-  }
   return audio;
 }
 
-/** What a run left behind: its result (or error) and its events. */
-export interface RunOutcome {
-  result: ScenarioResult | undefined;
-  error: unknown;
-  events: ScenarioEvent[];
-}
+/** What a run left behind: its result (or error), its events and the run-finished event. */
+export type RunOutcome = VoiceRunOutcome<ScenarioEvent, ScenarioResult>;
 
 /** Runs a scripted scenario through the real executor, keeping its events even when it rejects. */
-export async function runScenario(
-  agents: AgentAdapter[],
-  script: ScriptStep[] | undefined,
-  config: Partial<ScenarioConfig> = {},
-): Promise<RunOutcome> {
-  const execution = new ScenarioExecution({
-    name: "elevenlabs conversation",
-    description: "A caller talks to an ElevenLabs agent.",
-    agents,
-    ...(script && { script }),
-    ...config,
-  });
-  const events: ScenarioEvent[] = [];
-  const subscription = execution.events$.subscribe((event) => events.push(event));
-  let result: ScenarioResult | undefined;
-  let error: unknown;
-  try {
-    result = await execution.execute();
-  } catch (caught) {
-    error = caught;
-  } finally {
-    subscription.unsubscribe();
-  }
-  return { result, error, events };
-}
+export const runScenario = scenarioRunner(ScenarioExecution, {
+  name: "elevenlabs conversation",
+  description: "A caller talks to an ElevenLabs agent.",
+});
 
 /** The voice recording attached to a result. */
-export function voiceRecordingOf(result: ScenarioResult | undefined): VoiceRecording {
-  const recording = result?.artifacts.voice as VoiceRecording | undefined;
-  if (recording === undefined) throw new Error("The run's result has no voice recording.");
-  return recording;
-}
-
-/**
- * Undefined when the bytes are identical, else a short description of the first difference (a
- * diff of long byte arrays stalls the reporter).
- */
-export function byteDifference(actual: Uint8Array, expected: Uint8Array): string | undefined {
-  const length = Math.min(actual.byteLength, expected.byteLength);
-  for (let index = 0; index < length; index++) {
-    if (actual[index] !== expected[index]) {
-      return `first difference at byte ${index} of ${actual.byteLength} (expected ${expected.byteLength} bytes)`;
-    }
-  }
-  if (actual.byteLength !== expected.byteLength) {
-    return `${actual.byteLength} bytes, expected ${expected.byteLength} (the shorter is a prefix of the longer)`;
-  }
-  return undefined;
-}
+export const voiceRecordingOf: (result: ScenarioResult | undefined) => VoiceRecording = recordingOf;

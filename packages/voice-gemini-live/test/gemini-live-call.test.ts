@@ -1,6 +1,5 @@
 import { judgeAgent } from "@scenario/judge";
 import {
-  type FakeOpenAIServer,
   judgeBehaviour,
   scenarioBehaviour,
   startFakeOpenAIServer,
@@ -15,7 +14,13 @@ import {
   transcriptOf,
   voiceUserSimulatorAgent,
 } from "@scenario/voice";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import {
+  closeAfterTest,
+  pocketsphinxOrSkip,
+  recognisedWords,
+  restoreEnvironmentAfterEach,
+} from "../../../tooling/test-helpers/voice-harness";
 import { geminiLiveAgent } from "../src";
 import {
   assistantMessages,
@@ -36,48 +41,25 @@ const CALLER_LINES = [
   "Thank you, goodbye.",
 ];
 /** Lower-case words, as pocketsphinx spells what it recognised. */
-const words = (text: string): string =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z ]+/g, "")
-    .trim();
+const words = recognisedWords;
 const AGENT_LINES = CALLER_LINES.map((line) => `you said ${words(line)}`);
 const CRITERION = "The agent repeats back what the caller said";
 
-const models: FakeOpenAIServer[] = [];
-const savedEnvironment = { key: process.env.OPENAI_API_KEY, baseUrl: process.env.OPENAI_BASE_URL };
-beforeEach(() => {
-  savedEnvironment.key = process.env.OPENAI_API_KEY;
-  savedEnvironment.baseUrl = process.env.OPENAI_BASE_URL;
-});
-afterEach(async () => {
-  for (const [name, value] of [
-    ["OPENAI_API_KEY", savedEnvironment.key],
-    ["OPENAI_BASE_URL", savedEnvironment.baseUrl],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  await Promise.all(models.splice(0).map((server) => server.close()));
-});
+restoreEnvironmentAfterEach(["OPENAI_API_KEY", "OPENAI_BASE_URL"]);
 
 describe("an offline call over the Gemini Live protocol", () => {
   it("flite caller -> fake Gemini Live (pocketsphinx) -> echoed reply recognised back: the whole call is judged and passes", async (context) => {
-    if (!(await isPocketsphinxAvailable())) {
-      if (process.env.CI)
-        throw new Error("pocketsphinx is required on CI: apt-get install pocketsphinx pocketsphinx-en-us");
-      context.skip("pocketsphinx is not installed (apt-get install pocketsphinx pocketsphinx-en-us).");
-      return;
-    }
-    const modelServer = await startFakeOpenAIServer({
-      reply: scenarioBehaviour({
-        userSimulator: userSimulatorPersona(CALLER_LINES),
-        judge: judgeBehaviour({
-          decide: ({ messages }) => (JSON.stringify(messages).includes(AGENT_LINES[2]!) ? {} : "continue"),
+    if (!pocketsphinxOrSkip(await isPocketsphinxAvailable(), context)) return;
+    const modelServer = closeAfterTest(
+      await startFakeOpenAIServer({
+        reply: scenarioBehaviour({
+          userSimulator: userSimulatorPersona(CALLER_LINES),
+          judge: judgeBehaviour({
+            decide: ({ messages }) => (JSON.stringify(messages).includes(AGENT_LINES[2]!) ? {} : "continue"),
+          }),
         }),
       }),
-    });
-    models.push(modelServer);
+    );
     // The user simulator and the judge get the default OpenAI model, pointed at the fake.
     process.env.OPENAI_API_KEY = "offline-test-key";
     process.env.OPENAI_BASE_URL = modelServer.baseURL;

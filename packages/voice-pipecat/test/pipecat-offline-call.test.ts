@@ -1,7 +1,6 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { judgeAgent } from "@scenario/judge";
 import {
-  type FakeOpenAIServer,
   judgeBehaviour,
   scenarioBehaviour,
   startFakeOpenAIServer,
@@ -15,7 +14,8 @@ import {
   transcriptOf,
   voiceUserSimulatorAgent,
 } from "@scenario/voice";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest, pocketsphinxOrSkip } from "../../../tooling/test-helpers/voice-harness";
 import { pipecatAgent } from "../src";
 import { fakePipecatBot, runScenario, voiceRecordingOf } from "./pipecat-test-helpers";
 
@@ -31,31 +31,21 @@ const CRITERIA = ["The agent blocks the card", "The agent asks for the last four
 
 const pocketsphinxAvailable = await isPocketsphinxAvailable();
 
-const modelServers: FakeOpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(modelServers.splice(0).map((server) => server.close()));
-});
-
 describe("a whole simulated call with a Pipecat bot, offline", () => {
   it("flite caller -> bot recognises it (pocketsphinx) and answers in flite -> its reply recognised back -> judged", async (context) => {
-    if (!pocketsphinxAvailable) {
-      if (process.env.CI) {
-        throw new Error("pocketsphinx is required on CI: apt-get install pocketsphinx pocketsphinx-en-us");
-      }
-      context.skip("pocketsphinx is not installed (apt-get install pocketsphinx pocketsphinx-en-us).");
-      return;
-    }
+    if (!pocketsphinxOrSkip(pocketsphinxAvailable, context)) return;
     // The user simulator and the judge are LLMs: a local fake plays both.
-    const models = await startFakeOpenAIServer({
-      reply: scenarioBehaviour({
-        userSimulator: userSimulatorPersona(CALLER_LINES),
-        judge: judgeBehaviour({
-          decide: ({ messages }) =>
-            JSON.stringify(messages).toLowerCase().includes("have a nice day") ? {} : "continue",
+    const models = closeAfterTest(
+      await startFakeOpenAIServer({
+        reply: scenarioBehaviour({
+          userSimulator: userSimulatorPersona(CALLER_LINES),
+          judge: judgeBehaviour({
+            decide: ({ messages }) =>
+              JSON.stringify(messages).toLowerCase().includes("have a nice day") ? {} : "continue",
+          }),
         }),
       }),
-    });
-    modelServers.push(models);
+    );
     const model = createOpenAI({ apiKey: "test-model-key", baseURL: models.baseURL })("gpt-test");
 
     // A bot that sends audio only (no RTVI, no transcript frames): its words must be recognised.

@@ -2,7 +2,6 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { judgeAgent } from "@scenario/judge";
 import type { VoiceRecording } from "@scenario/spec";
 import {
-  type FakeOpenAIServer,
   judgeBehaviour,
   scenarioBehaviour,
   startFakeOpenAIServer,
@@ -16,7 +15,8 @@ import {
   transcriptOf,
   voiceUserSimulatorAgent,
 } from "@scenario/voice";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { closeAfterTest } from "../../../tooling/test-helpers/voice-harness";
 import { twilioAgent } from "../src";
 import { fakeTwilioBot, runScenario } from "./twilio-test-helpers";
 
@@ -34,27 +34,23 @@ const BOT_ANSWERS: Record<string, string> = {
 };
 const CRITERIA = ["The agent tells the caller their balance", "The agent closes the savings account"];
 
-const modelServers: FakeOpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(modelServers.splice(0).map((server) => server.close()));
-});
-
 const pocketsphinxAvailable = await isPocketsphinxAvailable();
 
 describe("twilioAgent: a simulated call with offline speech", () => {
   it.skipIf(!pocketsphinxAvailable)(
     "flite caller -> bot (pocketsphinx) -> flite answer recognised back: judged, passes",
     async () => {
-      const models = await startFakeOpenAIServer({
-        reply: scenarioBehaviour({
-          userSimulator: userSimulatorPersona(CALLER_LINES),
-          judge: judgeBehaviour({
-            decide: ({ messages }) =>
-              JSON.stringify(messages).toLowerCase().includes("account is now closed") ? {} : "continue",
+      const models = closeAfterTest(
+        await startFakeOpenAIServer({
+          reply: scenarioBehaviour({
+            userSimulator: userSimulatorPersona(CALLER_LINES),
+            judge: judgeBehaviour({
+              decide: ({ messages }) =>
+                JSON.stringify(messages).toLowerCase().includes("account is now closed") ? {} : "continue",
+            }),
           }),
         }),
-      });
-      modelServers.push(models);
+      );
       const model = createOpenAI({ apiKey: "test-model-key", baseURL: models.baseURL })("gpt-test");
       const heardByBot: string[] = [];
       const bot = await fakeTwilioBot({

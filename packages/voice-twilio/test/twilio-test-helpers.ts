@@ -1,99 +1,40 @@
 import { ScenarioExecution } from "@scenario/core";
-import type {
-  AgentAdapter,
-  ScenarioConfig,
-  ScenarioEvent,
-  ScenarioResult,
-  ScriptStep,
-  VoiceRecording,
-} from "@scenario/spec";
+import type { ScenarioEvent, ScenarioResult, VoiceRecording } from "@scenario/spec";
 import { type FakeTwilioBot, type FakeTwilioBotOptions, startFakeTwilioBot } from "@scenario/testing/twilio";
-import { afterEach } from "vitest";
+import {
+  closeAfterTest,
+  voiceRecordingOf as recordingOf,
+  scenarioRunner,
+  seededStates,
+  type VoiceRunOutcome,
+} from "../../../tooling/test-helpers/voice-harness";
 
-// Shared by this folder's tests. Not exported from the package.
-
-const bots: FakeTwilioBot[] = [];
+// Shared by this folder's tests. Not exported from the package. The harness they share with the
+// other voice adapters lives in tooling/test-helpers/voice-harness.ts.
+export { byteDifference } from "../../../tooling/test-helpers/voice-harness";
 
 /** Starts a fake Twilio Media Streams bot that is closed after the test. */
 export async function fakeTwilioBot(options: FakeTwilioBotOptions = {}): Promise<FakeTwilioBot> {
-  const bot = await startFakeTwilioBot(options);
-  bots.push(bot);
-  return bot;
+  return closeAfterTest(await startFakeTwilioBot(options));
 }
-
-afterEach(async () => {
-  await Promise.all(bots.splice(0).map((bot) => bot.close()));
-});
 
 /** μ-law bytes in a pseudo-random sequence: any loss, reordering or re-encoding shows. */
 export function noiseMulaw(ms: number, seed: number): Uint8Array {
-  const audio = new Uint8Array(ms * 8);
-  let state = seed >>> 0 || 1;
-  for (let index = 0; index < audio.length; index++) {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    // Codes 0x00-0x5f are loud, so the bot's audio is speech-loud, never silence.
-    audio[index] = (state >>> 24) % 0x60;
-  }
-  return audio;
+  // Codes 0x00-0x5f are loud, so the bot's audio is speech-loud, never silence.
+  return Uint8Array.from(seededStates(ms * 8, seed), (state) => (state >>> 24) % 0x60);
 }
 
-/** What a run left behind: its result (or error) and its events. */
-export interface RunOutcome {
-  result: ScenarioResult | undefined;
-  error: unknown;
-  events: ScenarioEvent[];
-}
+/** What a run left behind: its result (or error), its events and the run-finished event. */
+export type RunOutcome = VoiceRunOutcome<ScenarioEvent, ScenarioResult>;
 
 /** Runs a scripted scenario through the real executor, keeping its events even when it rejects. */
-export async function runScenario(
-  agents: AgentAdapter[],
-  script: ScriptStep[] | undefined,
-  config: Partial<ScenarioConfig> = {},
-): Promise<RunOutcome> {
-  const execution = new ScenarioExecution({
-    name: "twilio call",
-    description: "A caller phones a bot through Twilio.",
-    agents,
-    ...(script && { script }),
-    ...config,
-  });
-  const events: ScenarioEvent[] = [];
-  const subscription = execution.events$.subscribe((event) => events.push(event));
-  let result: ScenarioResult | undefined;
-  let error: unknown;
-  try {
-    result = await execution.execute();
-  } catch (caught) {
-    error = caught;
-  } finally {
-    subscription.unsubscribe();
-  }
-  return { result, error, events };
-}
+export const runScenario = scenarioRunner(ScenarioExecution, {
+  name: "twilio call",
+  description: "A caller phones a bot through Twilio.",
+});
 
 /** The voice recording attached to a result. */
-export function voiceRecordingOf(result: ScenarioResult | undefined): VoiceRecording {
-  const recording = result?.artifacts.voice as VoiceRecording | undefined;
-  if (recording === undefined) throw new Error("The run's result has no voice recording.");
-  return recording;
-}
-
-/**
- * Undefined when the bytes are identical, else a short description of the first difference (a
- * diff of long byte arrays stalls the reporter).
- */
-export function byteDifference(actual: Uint8Array, expected: Uint8Array): string | undefined {
-  const length = Math.min(actual.byteLength, expected.byteLength);
-  for (let index = 0; index < length; index++) {
-    if (actual[index] !== expected[index]) {
-      return `first difference at byte ${index} of ${actual.byteLength} (expected ${expected.byteLength} bytes)`;
-    }
-  }
-  if (actual.byteLength !== expected.byteLength) {
-    return `${actual.byteLength} bytes, expected ${expected.byteLength} (the shorter is a prefix of the longer)`;
-  }
-  return undefined;
-}
+export const voiceRecordingOf: (result: ScenarioResult | undefined) => VoiceRecording = recordingOf;
 
 /** 20 ms frames from the first to the last that is not digital silence (0xff). */
 export function speechSpanFrames(mulaw: Uint8Array): number {

@@ -3,6 +3,7 @@ import { concatPcm, fromWireAudio, rmsEnergy } from "@scenario/voice";
 import type { WebSocket } from "ws";
 import { decodeBase64 } from "../realtime/pcm";
 import { isRecord } from "../shared/checks";
+import { ChunkEnergyVad } from "../shared/chunk-energy-vad";
 import { bytesPerMs, elevenLabsAudioFormat } from "./elevenlabs-audio-format";
 import { type ActiveReply, type PendingTurn, runReply } from "./elevenlabs-reply";
 import type { ElevenLabsServerContext } from "./elevenlabs-server-context";
@@ -14,7 +15,6 @@ import type {
   ElevenLabsReplyRecord,
   ElevenLabsTurnRecord,
 } from "./elevenlabs-types";
-import { ElevenLabsVad } from "./elevenlabs-vad";
 
 /** Caller audio kept from before the speech started, so a turn does not begin mid-word. */
 const PREFIX_PADDING_MS = 300;
@@ -22,7 +22,7 @@ const PREFIX_PADDING_MS = 300;
 /** The agent side of one conversation: the caller's stream, the agent's turns and replies. */
 export class ElevenLabsConnection {
   private phase: "awaiting-initiation" | "open" = "awaiting-initiation";
-  private readonly vad: ElevenLabsVad;
+  private readonly vad: ChunkEnergyVad;
   /** Caller chunks since the last turn ended. */
   private callerChunks: Uint8Array[] = [];
   private turnIsBargeIn = false;
@@ -42,7 +42,7 @@ export class ElevenLabsConnection {
     private readonly server: ElevenLabsServerContext,
     private readonly record: ElevenLabsConnectionRecord,
   ) {
-    this.vad = new ElevenLabsVad(server.vad);
+    this.vad = new ChunkEnergyVad(server.vad);
   }
 
   /** Handles one text frame from the client. */

@@ -8,9 +8,9 @@ import {
   toWireAudio,
 } from "@scenario/voice";
 import { checkNonNegativeMs } from "../shared/checks";
-import { createFrameLog, listenOnFreePort } from "../shared/fake-websocket-server";
+import { createFrameLog, type FakeVoiceServerBase, listenOnFreePort } from "../shared/fake-websocket-server";
 import { redactHeaders } from "../shared/redact-headers";
-import { replyPolicy, speechSynthesizer } from "../shared/reply-source";
+import { CANNED_REPLIES, replyPolicy, speechSynthesizer } from "../shared/reply-source";
 import { elevenLabsAudioFormat } from "./elevenlabs-audio-format";
 import { ElevenLabsConnection } from "./elevenlabs-connection";
 import type { ElevenLabsServerContext } from "./elevenlabs-server-context";
@@ -113,15 +113,10 @@ export interface FakeElevenLabsServerOptions {
 }
 
 /** A running fake ElevenLabs conversational agent. */
-export interface FakeElevenLabsServer {
+export interface FakeElevenLabsServer
+  extends FakeVoiceServerBase<ElevenLabsFrameRecord, ElevenLabsReplySource, ElevenLabsFault> {
   /** The conversation endpoint: `ws://127.0.0.1:<port>/v1/convai/conversation`. */
   readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Every frame received from clients, in order. */
-  readonly received: readonly ElevenLabsFrameRecord[];
-  /** Every frame the agent sent, in order. */
-  readonly sent: readonly ElevenLabsFrameRecord[];
   /** Every caller turn the VAD cut, in order. */
   readonly turns: readonly ElevenLabsTurnRecord[];
   /** Every reply started, in order. */
@@ -138,21 +133,7 @@ export interface FakeElevenLabsServer {
   readonly violations: readonly ElevenLabsProtocolViolation[];
   /** A signed URL for `agentId`, as `GET /v1/convai/conversation/get-signed-url` returns one. */
   signedUrl(agentId: string): string;
-  /** Replaces the reply source for turns from now on. */
-  setReply(reply: ElevenLabsReplySource): void;
-  /** Queues a fault for the next reply (on any connection); faults queue in order. */
-  injectFault(fault: ElevenLabsFault): void;
-  /** Resolves with the predicate's first truthy value, re-checked after every frame. */
-  waitFor<T>(predicate: () => T | undefined | null | false, options?: { timeoutMs?: number }): Promise<T>;
-  /** Terminates every client and stops listening. Safe to call twice. */
-  close(): Promise<void>;
 }
-
-const CANNED_REPLIES = [
-  "Hello! How can I help you today?",
-  "Sure, I can help with that. Could you tell me a little more?",
-  "Thanks, that makes sense. Is there anything else you need?",
-];
 
 function checkFormat(name: string, value: string | undefined): void {
   if (value !== undefined && elevenLabsAudioFormat(value) === undefined) {

@@ -3,9 +3,14 @@ import { ConfigurationError } from "@scenario/spec";
 import { fliteSpeech, type SpeechToTextProvider, type TextToSpeechProvider } from "@scenario/voice";
 import type { EnergyVadOptions } from "../realtime/energy-vad";
 import { checkNonNegativeMs } from "../shared/checks";
-import { createFrameLog, listenOnFreePort } from "../shared/fake-websocket-server";
+import {
+  createFrameLog,
+  type FakeServerWaitOptions,
+  type FakeVoiceServerBase,
+  listenOnFreePort,
+} from "../shared/fake-websocket-server";
 import { isCredentialHeader, redactHeaders } from "../shared/redact-headers";
-import { replyPolicy, speechSynthesizer } from "../shared/reply-source";
+import { CANNED_REPLIES, replyPolicy, speechSynthesizer } from "../shared/reply-source";
 import { GeminiLiveConnection, type GeminiLiveServerContext } from "./gemini-live-connection";
 import type {
   GeminiLiveConnectionRecord,
@@ -80,21 +85,13 @@ export interface FakeGeminiLiveServerOptions {
 }
 
 /** Options of `waitFor()`. */
-export interface GeminiLiveWaitOptions {
-  /** Give up after this many milliseconds. @default 5000 */
-  timeoutMs?: number;
-}
+export type GeminiLiveWaitOptions = FakeServerWaitOptions;
 
 /** A running fake Gemini Live API server. */
-export interface FakeGeminiLiveServer {
+export interface FakeGeminiLiveServer
+  extends FakeVoiceServerBase<GeminiLiveFrameRecord, GeminiLiveReplySource, GeminiLiveFault> {
   /** Where to connect: `ws://127.0.0.1:<port>/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent`. */
   readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Every frame received from clients, in order. */
-  readonly received: readonly GeminiLiveFrameRecord[];
-  /** Every frame sent to clients, in order. */
-  readonly sent: readonly GeminiLiveFrameRecord[];
   /** Every user turn answered, in order. */
   readonly turns: readonly GeminiLiveTurnRecord[];
   /** Every reply started, in order. */
@@ -103,21 +100,7 @@ export interface FakeGeminiLiveServer {
   readonly interruptions: readonly GeminiLiveInterruptionRecord[];
   /** Every accepted connection (the API key redacted). */
   readonly connections: readonly GeminiLiveConnectionRecord[];
-  /** Replaces the reply source for turns answered from now on. */
-  setReply(reply: GeminiLiveReplySource): void;
-  /** Queues a fault for the next reply (on any connection); faults queue in order. */
-  injectFault(fault: GeminiLiveFault): void;
-  /** Resolves with the predicate's first truthy value, re-checked after every frame. */
-  waitFor<T>(predicate: () => T | undefined | null | false, options?: GeminiLiveWaitOptions): Promise<T>;
-  /** Terminates every client and stops listening. Safe to call twice. */
-  close(): Promise<void>;
 }
-
-const CANNED_REPLIES = [
-  "Hello! How can I help you today?",
-  "Sure, I can help with that. Could you tell me a little more?",
-  "Thanks, that makes sense. Is there anything else you need?",
-];
 
 /** The request path and query with every credential-looking parameter redacted. */
 function redactUrl(rawUrl: string): { url: string; hasKey: boolean } {

@@ -1,9 +1,14 @@
 import { ConfigurationError } from "@scenario/spec";
 import { fliteSpeech, type SpeechToTextProvider, type TextToSpeechProvider } from "@scenario/voice";
 import { checkNonNegativeMs } from "../shared/checks";
-import { createFrameLog, listenOnFreePort } from "../shared/fake-websocket-server";
+import {
+  createFrameLog,
+  type FakeServerWaitOptions,
+  type FakeVoiceServerBase,
+  listenOnFreePort,
+} from "../shared/fake-websocket-server";
 import { redactHeaders } from "../shared/redact-headers";
-import { replyPolicy, speechSynthesizer } from "../shared/reply-source";
+import { CANNED_REPLIES, replyPolicy, speechSynthesizer } from "../shared/reply-source";
 import { PipecatConnection } from "./pipecat-connection";
 import type {
   PipecatConnectionRecord,
@@ -109,24 +114,13 @@ export interface FakePipecatServerOptions {
 }
 
 /** Options of `waitFor()`. */
-export interface PipecatWaitOptions {
-  /**
-   * Give up after this many milliseconds.
-   * @default 5000
-   */
-  timeoutMs?: number;
-}
+export type PipecatWaitOptions = FakeServerWaitOptions;
 
 /** A running fake Pipecat bot. */
-export interface FakePipecatServer {
+export interface FakePipecatServer
+  extends FakeVoiceServerBase<PipecatFrameRecord, PipecatReplySource, PipecatFault> {
   /** Where to connect: `ws://127.0.0.1:<port>/ws`. */
   readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Every frame received from clients, in order (audio included). */
-  readonly received: readonly PipecatFrameRecord[];
-  /** Every frame sent to clients, in order. */
-  readonly sent: readonly PipecatFrameRecord[];
   /** Every user turn the bot heard or read, in order. */
   readonly turns: readonly PipecatTurnRecord[];
   /** Every reply the bot started, in order. */
@@ -135,21 +129,7 @@ export interface FakePipecatServer {
   readonly interruptions: readonly PipecatInterruptionRecord[];
   /** Every accepted connection (credentials redacted). */
   readonly connections: readonly PipecatConnectionRecord[];
-  /** Replaces the reply source for replies started from now on. */
-  setReply(reply: PipecatReplySource): void;
-  /** Queues a fault for the next reply (on any connection); faults queue in order. */
-  injectFault(fault: PipecatFault): void;
-  /** Resolves with the predicate's first truthy value, re-checked after every frame. */
-  waitFor<T>(predicate: () => T | undefined | null | false, options?: PipecatWaitOptions): Promise<T>;
-  /** Terminates every client and stops listening. Safe to call twice. */
-  close(): Promise<void>;
 }
-
-const CANNED_REPLIES = [
-  "Hello! How can I help you today?",
-  "Sure, I can help with that. Could you tell me a little more?",
-  "Thanks, that makes sense. Is there anything else you need?",
-];
 
 function checkPositive(name: string, value: number | undefined, minimum: number): void {
   if (value === undefined) return;

@@ -2,9 +2,14 @@ import type { IncomingMessage } from "node:http";
 import { ConfigurationError } from "@scenario/spec";
 import { fliteSpeech, type SpeechToTextProvider, type TextToSpeechProvider } from "@scenario/voice";
 import { checkNonNegativeMs } from "../shared/checks";
-import { createFrameLog, listenOnFreePort } from "../shared/fake-websocket-server";
+import {
+  createFrameLog,
+  type FakeServerWaitOptions,
+  type FakeVoiceServerBase,
+  listenOnFreePort,
+} from "../shared/fake-websocket-server";
 import { isCredentialHeader, redactHeaders } from "../shared/redact-headers";
-import { replyPolicy, speechSynthesizer } from "../shared/reply-source";
+import { CANNED_REPLIES, replyPolicy, speechSynthesizer } from "../shared/reply-source";
 import type { EnergyVadOptions } from "./energy-vad";
 import { RealtimeConnection, type RealtimeServerContext } from "./realtime-connection";
 import type {
@@ -92,24 +97,13 @@ export interface FakeRealtimeServerOptions {
 }
 
 /** Options of `waitFor()` and `waitForFrame()`. */
-export interface RealtimeWaitOptions {
-  /**
-   * Give up after this many milliseconds.
-   * @default 5000
-   */
-  timeoutMs?: number;
-}
+export type RealtimeWaitOptions = FakeServerWaitOptions;
 
 /** A running fake OpenAI Realtime server. */
-export interface FakeRealtimeServer {
+export interface FakeRealtimeServer
+  extends FakeVoiceServerBase<RealtimeFrameRecord, RealtimeReplySource, RealtimeFault> {
   /** Where to connect: `ws://127.0.0.1:<port>/v1/realtime`. */
   readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Every frame received from clients, in order. */
-  readonly received: readonly RealtimeFrameRecord[];
-  /** Every frame sent to clients, in order. */
-  readonly sent: readonly RealtimeFrameRecord[];
   /** Every committed user turn (manual or VAD), in order; `turns[i].audio` is that turn's appended audio. */
   readonly turns: readonly RealtimeTurnRecord[];
   /** Every response started, in order. */
@@ -124,26 +118,12 @@ export interface FakeRealtimeServer {
   readonly responseCreateCount: number;
   /** How many user audio commits happened (manual or VAD). */
   readonly commitCount: number;
-  /** Replaces the reply source for responses requested from now on. */
-  setReply(reply: RealtimeReplySource): void;
-  /** Queues a fault for the next response requested (on any connection); faults queue in order. */
-  injectFault(fault: RealtimeFault): void;
-  /** Resolves with the predicate's first truthy value, re-checked after every frame. */
-  waitFor<T>(predicate: () => T | undefined | null | false, options?: RealtimeWaitOptions): Promise<T>;
   /** Resolves with the `count`-th (1-based) frame of this type sent (or received) by the server. */
   waitForFrame(
     type: string,
     options?: RealtimeWaitOptions & { direction?: "sent" | "received"; count?: number },
   ): Promise<RealtimeFrameRecord>;
-  /** Terminates every client and stops listening. Safe to call twice. */
-  close(): Promise<void>;
 }
-
-const CANNED_REPLIES = [
-  "Hello! How can I help you today?",
-  "Sure, I can help with that. Could you tell me a little more?",
-  "Thanks, that makes sense. Is there anything else you need?",
-];
 
 const SECRET_QUERY_PARAMETER = /key|token|secret|auth|password/i;
 const KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";

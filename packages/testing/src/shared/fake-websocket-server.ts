@@ -68,6 +68,35 @@ export function createFrameLog<Frame extends DirectedRecord>(serverName: string)
   };
 }
 
+/** Options of a fake's `waitFor()`. */
+export interface FakeServerWaitOptions {
+  /** Give up after this many milliseconds. @default 5000 */
+  timeoutMs?: number;
+}
+
+/**
+ * What every fake voice server offers: where it listens, its frame log, its reply source and
+ * faults, `waitFor()` and `close()`. Each fake's public interface extends it with its own logs.
+ */
+export interface FakeVoiceServerBase<Frame, ReplySource, Fault> {
+  /** Where to connect: `ws://127.0.0.1:<port><path>`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Every frame received from clients, in order. */
+  readonly received: readonly Frame[];
+  /** Every frame sent to clients, in order. */
+  readonly sent: readonly Frame[];
+  /** Replaces the reply source for replies started from now on. */
+  setReply(reply: ReplySource): void;
+  /** Queues a fault for the next reply (on any connection); faults queue in order. */
+  injectFault(fault: Fault): void;
+  /** Resolves with the predicate's first truthy value, re-checked after every frame. */
+  waitFor<T>(predicate: () => T | undefined | null | false, options?: FakeServerWaitOptions): Promise<T>;
+  /** Terminates every client and stops listening. Safe to call twice. */
+  close(): Promise<void>;
+}
+
 /** What a fake's per-socket connection object must offer the shared lifecycle. */
 export interface FakeServerConnection {
   /** Stops the connection's timers; called once the socket closes, or when the server closes. */

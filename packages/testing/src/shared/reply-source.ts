@@ -11,6 +11,13 @@ export interface SpeechProviderLike {
   synthesize(text: string): Promise<{ data: Uint8Array }>;
 }
 
+/** What a fake voice agent says, in turn order, when a test gives no `reply`. */
+export const CANNED_REPLIES: readonly string[] = [
+  "Hello! How can I help you today?",
+  "Sure, I can help with that. Could you tell me a little more?",
+  "Thanks, that makes sense. Is there anything else you need?",
+];
+
 /** A reply policy, one transcript (or reply) for every turn, or a list used in turn order (cycling). */
 export type ReplySource<Context, Reply> =
   | ((context: Context) => Reply | Promise<Reply>)

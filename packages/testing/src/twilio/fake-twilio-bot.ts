@@ -7,7 +7,12 @@ import {
   type TextToSpeechProvider,
 } from "@scenario/voice";
 import { checkNonNegativeMs } from "../shared/checks";
-import { createFrameLog, listenOnFreePort } from "../shared/fake-websocket-server";
+import {
+  createFrameLog,
+  type FakeServerWaitOptions,
+  type FakeVoiceServerBase,
+  listenOnFreePort,
+} from "../shared/fake-websocket-server";
 import { redactHeaders } from "../shared/redact-headers";
 import { replyPolicy, speechSynthesizer } from "../shared/reply-source";
 import type { TwilioVadOptions } from "./caller-vad";
@@ -114,24 +119,13 @@ export interface FakeTwilioBotOptions {
 }
 
 /** Options of `waitFor()`. */
-export interface TwilioWaitOptions {
-  /**
-   * Give up after this many milliseconds.
-   * @default 5000
-   */
-  timeoutMs?: number;
-}
+export type TwilioWaitOptions = FakeServerWaitOptions;
 
 /** A running fake Twilio Media Streams bot. */
-export interface FakeTwilioBot {
+export interface FakeTwilioBot
+  extends FakeVoiceServerBase<TwilioFrameRecord, TwilioReplySource, TwilioFault> {
   /** Where to connect: `ws://127.0.0.1:<port>/media-stream`. */
   readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Every frame received from callers, in order. */
-  readonly received: readonly TwilioFrameRecord[];
-  /** Every frame the bot sent, in order. */
-  readonly sent: readonly TwilioFrameRecord[];
   /** Every caller turn the VAD cut, in order. */
   readonly turns: readonly TwilioTurnRecord[];
   /** Every reply started, in order. */
@@ -146,14 +140,6 @@ export interface FakeTwilioBot {
   readonly connections: readonly TwilioConnectionRecord[];
   /** Every way a caller broke the protocol (order, sequence numbers, fields); empty for a good caller. */
   readonly violations: readonly TwilioProtocolViolation[];
-  /** Replaces the reply source for turns from now on. */
-  setReply(reply: TwilioReplySource): void;
-  /** Queues a fault for the next reply (on any connection); faults queue in order. */
-  injectFault(fault: TwilioFault): void;
-  /** Resolves with the predicate's first truthy value, re-checked after every frame. */
-  waitFor<T>(predicate: () => T | undefined | null | false, options?: TwilioWaitOptions): Promise<T>;
-  /** Terminates every caller and stops listening. Safe to call twice. */
-  close(): Promise<void>;
 }
 
 const CANNED_REPLIES = [

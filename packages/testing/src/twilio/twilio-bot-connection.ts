@@ -1,8 +1,9 @@
 import { concatPcm, pcmToBase64 } from "@scenario/voice";
 import type { WebSocket } from "ws";
 import { isRecord } from "../shared/checks";
+import { ChunkEnergyVad } from "../shared/chunk-energy-vad";
 import { CallerStreamChecks } from "./caller-stream-checks";
-import { CallerVad } from "./caller-vad";
+import { mulawRms } from "./mulaw";
 import { type ActiveReply, sleepUntil, streamReply } from "./reply-stream";
 import type { TwilioServerContext } from "./twilio-server-context";
 import type {
@@ -35,7 +36,7 @@ export class TwilioBotConnection {
   private phase: "awaiting-connected" | "awaiting-start" | "streaming" | "stopped" = "awaiting-connected";
   private start: TwilioStreamStart | undefined;
   private readonly checks = new CallerStreamChecks((message) => this.violate(message));
-  private readonly vad: CallerVad;
+  private readonly vad: ChunkEnergyVad;
   /** Caller frames since the last turn ended. */
   private callerFrames: Uint8Array[] = [];
   private turnStartedAtMs = 0;
@@ -53,7 +54,7 @@ export class TwilioBotConnection {
     private readonly server: TwilioServerContext,
     private readonly record: TwilioConnectionRecord,
   ) {
-    this.vad = new CallerVad(server.vad);
+    this.vad = new ChunkEnergyVad(server.vad);
   }
 
   /** Handles one text frame from the caller. */
@@ -199,7 +200,7 @@ export class TwilioBotConnection {
   private hear(audio: Uint8Array): void {
     const now = this.server.clock();
     this.callerFrames.push(audio);
-    const boundary = this.vad.push(audio, now);
+    const boundary = this.vad.push(mulawRms(audio), audio.byteLength / BYTES_PER_MS, now);
     if (boundary === "speech_started") {
       // Keep the voiced run plus a little lead-in; older audio was silence between turns.
       let keepBytes = (this.vad.voicedRunMs + PREFIX_PADDING_MS) * BYTES_PER_MS;

@@ -2,9 +2,14 @@ import { ConfigurationError } from "@scenario/spec";
 import { fliteSpeech, type SpeechToTextProvider, type TextToSpeechProvider } from "@scenario/voice";
 import type { EnergyVadOptions } from "../realtime/energy-vad";
 import { checkNonNegativeMs } from "../shared/checks";
-import { createFrameLog, listenOnFreePort } from "../shared/fake-websocket-server";
+import {
+  createFrameLog,
+  type FakeServerWaitOptions,
+  type FakeVoiceServerBase,
+  listenOnFreePort,
+} from "../shared/fake-websocket-server";
 import { redactHeaders } from "../shared/redact-headers";
-import { replyPolicy, speechSynthesizer } from "../shared/reply-source";
+import { CANNED_REPLIES, replyPolicy, speechSynthesizer } from "../shared/reply-source";
 import { VoiceWebSocketConnection, type VoiceWebSocketServerContext } from "./voice-websocket-connection";
 import type {
   VoiceWebSocketCapabilities,
@@ -101,21 +106,13 @@ export interface FakeVoiceWebSocketServerOptions {
 }
 
 /** Options of `waitFor()`. */
-export interface VoiceWebSocketWaitOptions {
-  /** Give up after this many milliseconds. @default 5000 */
-  timeoutMs?: number;
-}
+export type VoiceWebSocketWaitOptions = FakeServerWaitOptions;
 
 /** A running fake voice agent speaking the Scenario voice protocol. */
-export interface FakeVoiceWebSocketServer {
+export interface FakeVoiceWebSocketServer
+  extends FakeVoiceServerBase<VoiceWebSocketFrameRecord, VoiceWebSocketReplySource, VoiceWebSocketFault> {
   /** Where to connect: `ws://127.0.0.1:<port>/`. */
   readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Every frame received, in order (binary frames as `type: "audio"` with their size). */
-  readonly received: readonly VoiceWebSocketFrameRecord[];
-  /** Every frame sent, in order. */
-  readonly sent: readonly VoiceWebSocketFrameRecord[];
   /** Every accepted connection (credentials redacted), with its handshake. */
   readonly connections: readonly VoiceWebSocketConnectionRecord[];
   /** Every caller turn, in order; `turns[i].audio` is its audio byte for byte. */
@@ -126,21 +123,7 @@ export interface FakeVoiceWebSocketServer {
   readonly interrupts: readonly VoiceWebSocketInterruptRecord[];
   /** Every DTMF message. */
   readonly dtmf: ReadonlyArray<{ connectionId: number; digits: string; atMs: number }>;
-  /** Replaces the reply source for turns ending from now on. */
-  setReply(reply: VoiceWebSocketReplySource): void;
-  /** Queues a fault for the next reply (on any connection); faults queue in order. */
-  injectFault(fault: VoiceWebSocketFault): void;
-  /** Resolves with the predicate's first truthy value, re-checked after every frame. */
-  waitFor<T>(predicate: () => T | undefined | null | false, options?: VoiceWebSocketWaitOptions): Promise<T>;
-  /** Terminates every client and stops listening. Safe to call twice. */
-  close(): Promise<void>;
 }
-
-const CANNED_REPLIES = [
-  "Hello! How can I help you today?",
-  "Sure, I can help with that. Could you tell me a little more?",
-  "Thanks, that makes sense. Is there anything else you need?",
-];
 
 /**
  * Starts a fake voice agent on 127.0.0.1 at a free port that speaks the Scenario voice protocol
