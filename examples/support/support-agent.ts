@@ -1,5 +1,5 @@
 import { responseMessagesOf } from "@scenario/kit";
-import { generateText, type LanguageModel, type ModelMessage, stepCountIs, tool } from "ai";
+import { generateText, type LanguageModel, type ModelMessage, stepCountIs, type ToolSet, tool } from "ai";
 import { z } from "zod";
 import { type OrderBackend, REFUND_WINDOW_DAYS } from "./order-backend";
 
@@ -17,8 +17,11 @@ export interface SupportReply {
   usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
 }
 
-/** The agent's two tools over the order backend. */
-export function supportTools(backend: OrderBackend) {
+/**
+ * The agent's two tools over the order backend. Typed as a `ToolSet`: the inferred type names AI SDK
+ * 7's internal provider-utils types, which a declaration cannot refer to (TS2883).
+ */
+export function supportTools(backend: OrderBackend): ToolSet {
   return {
     lookupOrder: tool({
       description: "Look up an order by its number: item, amount, status, delivery.",

@@ -11,6 +11,7 @@ import { type FakeOpenAIServer, startFakeOpenAIServer } from "@scenario/testing"
 import { afterAll, beforeAll, expect } from "vitest";
 import { z } from "zod";
 import { lookupEchoReply } from "../../../tooling/test-helpers/lookup-echo-reply";
+import { asMastraModel } from "./mastra-model";
 import { describeOnNode22 } from "./node-22";
 
 const API_KEY = "sk-conformance-mastra-secret-0042";
@@ -38,7 +39,7 @@ describeOnNode22("mastraAdapter conformance", () => {
         id: "echo",
         name: "Echo",
         instructions: "Echo.",
-        model: createOpenAI({ apiKey: API_KEY, baseURL })("gpt-agent"),
+        model: asMastraModel(createOpenAI({ apiKey: API_KEY, baseURL })("gpt-agent")),
         ...(withTools ? { tools: { lookup } } : {}),
       });
     server = await startFakeOpenAIServer({

@@ -21,6 +21,7 @@ import {
   WEATHER_QUESTIONS,
   weatherAgentReply,
 } from "../../../tooling/test-helpers/weather-scenario";
+import { asMastraModel } from "./mastra-model";
 import { describeOnNode22 } from "./node-22";
 
 const API_KEY = "sk-mastra-secret-0042";
@@ -78,7 +79,7 @@ describeOnNode22("mastraAdapter", () => {
       id: "weather",
       name: "Weather",
       instructions: "You report the weather.",
-      model: openai()("gpt-agent"),
+      model: asMastraModel(openai()("gpt-agent")),
       tools: { get_weather: getWeather },
       ...(memory ? { memory } : {}),
     });
