@@ -1,7 +1,8 @@
-import type { AgentInput, AgentReturn } from "@scenario/spec";
+import { type AgentInput, type AgentReturn, AgentRole } from "@scenario/spec";
 import { VoiceTransportAgent } from "@scenario/voice";
 import type { GeminiLiveAgentOptions } from "./gemini-live-options";
 import { GeminiLiveTransport } from "./gemini-live-transport";
+import { GeminiLiveUserAgent, type GeminiLiveUserAgentOptions } from "./gemini-live-user-agent";
 
 /**
  * A voice agent under test behind the Gemini Live API: the session driver from `@scenario/voice`
@@ -30,12 +31,20 @@ export class GeminiLiveAgent extends VoiceTransportAgent {
 }
 
 /**
- * Creates a voice agent adapter for an agent behind the Gemini Live API.
+ * Creates a voice agent adapter for an agent behind the Gemini Live API or, with
+ * `role: AgentRole.USER`, a Gemini Live model playing the simulated caller voice-to-voice.
  *
  * @example
  * const agent = geminiLiveAgent({ systemInstruction: "You are a bank's phone assistant.", voice: "Kore" });
  * await run({ name: "balance", description: "...", agents: [agent, voiceUserSimulatorAgent(...), judgeAgent(...)] });
+ * @example
+ * const caller = geminiLiveAgent({ role: AgentRole.USER, persona: "A caller who lost their card" });
  */
-export function geminiLiveAgent(options: GeminiLiveAgentOptions = {}): GeminiLiveAgent {
-  return new GeminiLiveAgent(options);
+export function geminiLiveAgent(options: GeminiLiveUserAgentOptions): GeminiLiveUserAgent;
+export function geminiLiveAgent(options?: GeminiLiveAgentOptions): GeminiLiveAgent;
+export function geminiLiveAgent(
+  options: GeminiLiveAgentOptions | GeminiLiveUserAgentOptions = {},
+): GeminiLiveAgent | GeminiLiveUserAgent {
+  if (options.role === AgentRole.USER) return new GeminiLiveUserAgent(options);
+  return new GeminiLiveAgent(options as GeminiLiveAgentOptions);
 }

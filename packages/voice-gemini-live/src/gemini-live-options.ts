@@ -1,3 +1,4 @@
+import type { AgentRole } from "@scenario/spec";
 import type { VoiceSessionOptions } from "@scenario/voice";
 
 /**
@@ -66,6 +67,12 @@ export interface GeminiLiveAutomaticActivityDetection {
 
 /** Options of `geminiLiveAgent()`. */
 export interface GeminiLiveAgentOptions extends VoiceSessionOptions {
+  /**
+   * The part the model plays: the agent under test, or (`AgentRole.USER`, see
+   * `GeminiLiveUserAgentOptions`) the simulated caller.
+   * @default AgentRole.AGENT
+   */
+  role?: AgentRole.AGENT;
   /**
    * The Live API WebSocket endpoint, without the key. Point it at a local fake in tests.
    * @default `wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent`

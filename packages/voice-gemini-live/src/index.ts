@@ -9,3 +9,4 @@ export type {
   GeminiLiveWebSocketConstructor,
 } from "./gemini-live-options";
 export { GeminiLiveTransport } from "./gemini-live-transport";
+export { GeminiLiveUserAgent, type GeminiLiveUserAgentOptions } from "./gemini-live-user-agent";

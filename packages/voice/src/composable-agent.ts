@@ -1,4 +1,4 @@
-import { type AgentInput, type AgentReturn, ConfigurationError, type VoiceRecording } from "@scenario/spec";
+import { type AgentInput, type AgentReturn, ConfigurationError } from "@scenario/spec";
 import type { AiSdkModelLike } from "./ai-sdk";
 import {
   type ComposableTextAgent,
@@ -9,7 +9,6 @@ import {
 import { openAISpeech } from "./openai-speech";
 import { openAITranscription } from "./openai-transcription";
 import type { SpeechToTextProvider, TextToSpeechProvider } from "./speech-provider";
-import { type VoiceCallSummary, voiceCallSummary } from "./voice-call-summary";
 import type { VoiceSessionOptions } from "./voice-session-options";
 import { VoiceTransportAgent } from "./voice-transport-agent";
 
@@ -35,11 +34,6 @@ export interface ComposableAgentOptions extends VoiceSessionOptions {
   textToSpeech: TextToSpeechProvider | AiSdkModelLike;
   /** The voice the reply is spoken in, as the text-to-speech provider names it. @default the provider's */
   agentVoice?: string;
-  /**
-   * Embeds the call's audio (8 kHz) in the `voiceCall` artifact, so the HTML report can play it.
-   * @default false
-   */
-  reportAudio?: boolean;
   /**
    * The reply is over after this many milliseconds without anything from the agent. The transport
    * always signals the end of a reply, so this is only a safety net.
@@ -93,7 +87,6 @@ function resolveTextToSpeech(value: ComposableAgentOptions["textToSpeech"]): Tex
  */
 export class ComposableAgent extends VoiceTransportAgent {
   private readonly composable: ComposableTransport;
-  private readonly reportAudio: boolean;
 
   constructor(options: ComposableAgentOptions) {
     if (typeof options?.agent?.call !== "function") {
@@ -120,13 +113,6 @@ export class ComposableAgent extends VoiceTransportAgent {
       silenceTailMs: options.silenceTailMs ?? COMPOSABLE_SILENCE_TAIL_MS,
     });
     this.composable = transport;
-    this.reportAudio = options.reportAudio === true;
-  }
-
-  /** The call's recording (`voice`) and its JSON summary for reports (`voiceCall`). */
-  override collectArtifacts(): { voice: VoiceRecording; voiceCall: VoiceCallSummary } {
-    const { voice } = super.collectArtifacts();
-    return { voice, voiceCall: voiceCallSummary(voice, { embedAudio: this.reportAudio }) };
   }
 
   /** One turn: the driver's, with its input handed to the text agent. */

@@ -64,6 +64,7 @@ export {
   phrasesToJsgf,
   pocketsphinxTranscription,
 } from "./pocketsphinx-transcription";
+export { callerInstructions, RealtimeCallerAgent, type RealtimeCallerOptions } from "./realtime-caller-agent";
 export { resamplePcm } from "./resample-pcm";
 export {
   mixVoiceRecording,
