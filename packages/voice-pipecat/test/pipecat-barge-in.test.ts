@@ -67,7 +67,6 @@ describe("barge-in on a Pipecat bot", () => {
     expect(interrupts.map((event) => event.outcome)).toEqual(["fired-after-speech"]);
     expect(recording.latency.interruptResponseTimesMs).toHaveLength(1);
     expect(recording.latency.interruptResponseTimesMs[0]).toBeGreaterThanOrEqual(200);
-    expect(recording.latency.interruptResponseTimesMs[0]).toBeLessThan(1000);
 
     // The caller's words reached the bot: its next turn holds the barge-in's audio byte for byte.
     expect(bot.turns.map((turn) => turn.source)).toEqual(["text", "speech"]);

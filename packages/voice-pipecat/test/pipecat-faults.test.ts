@@ -86,12 +86,12 @@ describe("Pipecat bot faults give typed errors, never a hang, and leave other ca
 
   it("a bot that never answers client-ready fails the connect with a hint, within connectTimeoutMs", async () => {
     const bot = await fakePipecatBot({ rtvi: false });
-    const startedAt = performance.now();
     const { error } = await runScenario(
       [pipecatAgent({ url: bot.url, connectTimeoutMs: 300 })],
       [user("hi"), agent()],
     );
-    expect(performance.now() - startedAt).toBeLessThan(3000);
+    // The configured deadline is the one that fired (the default is far longer than the test's).
+    expect(String((error as Error).message)).toContain("within 300 ms");
     const cause = error instanceof AgentCallError ? error.cause : error;
     expect(cause).toBeInstanceOf(VoiceServerError);
     expect((cause as Error).message).toMatch(/did not answer RTVI client-ready.*rtvi: false/);

@@ -62,13 +62,13 @@ describe("websocketVoiceAgent: faults give typed errors, never a hang", () => {
   it("the agent stays silent: VoiceFirstAudioTimeoutError after firstAudioTimeoutMs", async () => {
     const server = await fakeVoiceAgent();
     server.injectFault({ type: "silence" });
-    const startedAt = performance.now();
     const outcome = await runScenario(
       [websocketVoiceAgent({ url: server.url, firstAudioTimeoutMs: 300 })],
       [HELLO(), agent(), succeed()],
     );
     expect(causeOf(outcome.error)).toBeInstanceOf(VoiceFirstAudioTimeoutError);
-    expect(performance.now() - startedAt).toBeLessThan(3000);
+    // The configured deadline is the one that fired.
+    expect(String((causeOf(outcome.error) as Error).message)).toContain("within 300 ms");
   });
 
   it("a reply that starts but never speaks also times out, and is interrupted on the agent", async () => {
