@@ -1,13 +1,30 @@
 // Packs every workspace package as it would be published, and the environment a user's shell
 // would give a command: shared by the fresh-install test and the footprint bench.
 import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
- * Packs every package and app into `destination` with `pnpm -r pack`, which turns `workspace:^`
+ * The folders (`"packages/spec"`, `"apps/cli"`) of every package that is published: private ones,
+ * such as the docs site, are not.
+ * @returns {string[]}
+ */
+export function publishedFolders() {
+  return ["packages", "apps"].flatMap((group) =>
+    readdirSync(join(root, group))
+      .map((name) => `${group}/${name}`)
+      .filter((folder) => {
+        const manifest = join(root, folder, "package.json");
+        return existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).private !== true;
+      }),
+  );
+}
+
+/**
+ * Packs every published package and app into `destination` with `pnpm -r pack`, which turns `workspace:^`
  * into the released range as publishing does. Returns the tarball paths by package name.
  * `options.only` packs just those packages (folders such as `"packages/spec"`), for a test that
  * needs a few and should not pay for packing them all.
@@ -16,7 +33,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
  * @returns {Map<string, string>}
  */
 export function packTarballs(destination, options = {}) {
-  const folders = options.only ?? ["packages/*", "apps/*"];
+  const folders = options.only ?? publishedFolders();
   const output = execFileSync(
     process.execPath,
     [

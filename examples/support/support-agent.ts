@@ -14,7 +14,7 @@ export const SUPPORT_INSTRUCTIONS = `You are the customer-support assistant of a
 /** The result of one agent turn: the messages to append (assistant text, tool calls and results). */
 export interface SupportReply {
   messages: ModelMessage[];
-  usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
+  usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number; modelId?: string };
 }
 
 /**
@@ -62,7 +62,11 @@ export function createSupportAgent(options: { model: LanguageModel; backend: Ord
         abortSignal,
       });
       // Every step's messages (tool calls, their results, the answer), with AI SDK 6 or 7.
-      return { messages: responseMessagesOf(result), usage: result.totalUsage };
+      // The model id lets Scenario price the agent's calls.
+      return {
+        messages: responseMessagesOf(result),
+        usage: { ...result.totalUsage, modelId: result.response.modelId },
+      };
     },
   };
 }

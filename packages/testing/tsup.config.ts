@@ -10,5 +10,6 @@ export default scenarioPackage({
     "voice-websocket": "src/voice-websocket/index.ts",
     elevenlabs: "src/elevenlabs/index.ts",
     "gemini-live": "src/gemini-live/index.ts",
+    otlp: "src/otlp/index.ts",
   },
 });

@@ -22,6 +22,13 @@ const positiveInteger = (what: string) =>
       error: `expected at least 1 (${what})`,
     });
 
+const positiveNumber = (what: string) =>
+  z.number({ error: `expected a number (${what})` }).positive({ error: `expected more than 0 (${what})` });
+
+const pricePerMillion = z
+  .number({ error: "expected a number (dollars per million tokens)" })
+  .min(0, { error: "expected 0 or more (dollars per million tokens)" });
+
 const nonEmptyString = z
   .string({ error: "expected a string" })
   .min(1, { error: "expected a non-empty string" });
@@ -73,6 +80,51 @@ export const projectConfigSchema = z.strictObject({
       endpoint: nonEmptyString.optional(),
       apiKey: nonEmptyString.optional(),
       projectId: nonEmptyString.optional(),
+    })
+    .optional(),
+  budget: z
+    .strictObject({
+      maxCostUsd: positiveNumber("US dollars").optional(),
+      maxTokens: positiveInteger("tokens").optional(),
+      maxDurationMs: positiveInteger("milliseconds").optional(),
+    })
+    .optional(),
+  suiteBudget: z
+    .strictObject({
+      maxCostUsd: positiveNumber("US dollars").optional(),
+      maxTokens: positiveInteger("tokens").optional(),
+    })
+    .optional(),
+  prices: z
+    .record(
+      nonEmptyString,
+      z.strictObject({
+        inputPerMillion: pricePerMillion,
+        outputPerMillion: pricePerMillion,
+        cachedInputPerMillion: pricePerMillion.optional(),
+      }),
+      {
+        error:
+          'expected prices by model id, e.g. { "my-model": { inputPerMillion: 1, outputPerMillion: 4 } }',
+      },
+    )
+    .optional(),
+  timeout: z
+    .number({ error: "expected a number of milliseconds (300000 is 5 minutes; 0 turns the deadline off)" })
+    .min(0, { error: "expected 0 or more milliseconds (0 turns the deadline off)" })
+    .optional(),
+  retry: z
+    .strictObject({
+      maxAttempts: positiveInteger("attempts, the first included").optional(),
+      timeoutMs: positiveInteger("milliseconds per attempt").optional(),
+      initialDelayMs: z
+        .number({ error: "expected a number (milliseconds)" })
+        .min(0, { error: "expected 0 or more (milliseconds)" })
+        .optional(),
+      maxDelayMs: z
+        .number({ error: "expected a number (milliseconds)" })
+        .min(0, { error: "expected 0 or more (milliseconds)" })
+        .optional(),
     })
     .optional(),
   headless: z.boolean({ error: "expected true or false" }).optional(),

@@ -1,2 +1,2 @@
 export type { CliIO } from "./cli-io";
-export { main } from "./main";
+export { createProgram, main } from "./main";

@@ -11,13 +11,22 @@ export interface InterruptHandle {
 
 /**
  * Turns the first SIGINT or SIGTERM into an abort (the caller stops starting work, cancels what
- * runs and flushes its reports), and the second into an immediate exit with code 130.
+ * runs and flushes its reports), and the second into an immediate exit with code 130. Right before
+ * that exit `beforeExit` runs: synchronous work only (the reporters' `emergencyFlush()`), since
+ * nothing awaited would ever finish.
  */
-export function handleInterrupts(onFirst: (signalName: NodeJS.Signals) => void): InterruptHandle {
+export function handleInterrupts(
+  onFirst: (signalName: NodeJS.Signals) => void,
+  beforeExit?: () => void,
+): InterruptHandle {
   const controller = new AbortController();
   const listener = (signalName: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      process.exit(EXIT_INTERRUPTED);
+      try {
+        beforeExit?.();
+      } finally {
+        process.exit(EXIT_INTERRUPTED);
+      }
     }
     controller.abort();
     onFirst(signalName);

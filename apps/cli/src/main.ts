@@ -9,6 +9,7 @@ import {
   EXIT_USAGE,
 } from "./cli-defaults";
 import { type CliIO, processIO } from "./cli-io";
+import { parseDuration } from "./parse-duration";
 import { parseShard } from "./select-scenarios";
 import { CLI_VERSION } from "./version";
 
@@ -23,6 +24,24 @@ function positiveInteger(flag: string) {
     }
     return number;
   };
+}
+
+function positiveDollars(value: string): number {
+  const number = Number(value);
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !Number.isFinite(number) || number <= 0) {
+    throw new InvalidArgumentError(
+      `--max-cost takes an amount of US dollars above 0, such as 0.50, got "${value}".`,
+    );
+  }
+  return number;
+}
+
+function durationOption(value: string): number {
+  try {
+    return parseDuration(value, "--timeout");
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 function portNumber(value: string): number {
@@ -54,6 +73,7 @@ Examples:
   $ scenario run --grep refund --list         show what would run, without running it
   $ scenario run --repeat 5                   run each scenario 5 times; report pass^5 and flaky ones
   $ scenario run --shard 2/4                  run the second quarter of the suite (CI)
+  $ scenario run --max-cost 2.50              start no more scenarios once the suite has cost $2.50
   $ scenario run --reporter console --reporter junit
 
 Exit codes: 0 all passed, 1 a run failed or errored, 2 usage or config error, 130 interrupted.
@@ -62,8 +82,9 @@ Ctrl-C cancels the running scenarios and still writes every report; press it twi
 
 /**
  * Builds the `scenario` command line. Each action stores its exit code in `result.exitCode`.
+ * Exported so the docs site generates its CLI reference from these definitions.
  */
-function createProgram(io: CliIO, result: { exitCode: number }): Command {
+export function createProgram(io: CliIO, result: { exitCode: number }): Command {
   const program = new Command()
     .name("scenario")
     .description(
@@ -132,6 +153,21 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
         "record/replay cache of model calls (default: the config's, else off)",
       ).choices(CACHE_MODE_CHOICES),
     )
+    .option(
+      "--max-cost <usd>",
+      "suite budget in US dollars: once the finished runs cost this much, no further scenario starts (overrides the config's suiteBudget)",
+      positiveDollars,
+    )
+    .option(
+      "--max-tokens <n>",
+      "suite budget in tokens: once the finished runs used this many, no further scenario starts",
+      positiveInteger("--max-tokens"),
+    )
+    .option(
+      "--timeout <duration>",
+      "deadline of each scenario, in ms or as 90s, 5m (0: none); a run still going then errors, naming its step (default: the scenario's, else the config's, else 5m)",
+      durationOption,
+    )
     .option("--bail", "stop at the first scenario that does not pass (running ones are cancelled)")
     .option("--list", "list the scenarios that would run, and run nothing (no model calls)")
     .option("--json", "with --list, print the list as JSON")
@@ -157,8 +193,11 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
           reporters: flags.reporter as string[] | undefined,
           outputDir: flags.outputDir as string | undefined,
           maxTurns: flags.maxTurns as number | undefined,
+          timeout: flags.timeout as number | undefined,
           cache: flags.cache as CacheMode | undefined,
           bail: flags.bail === true,
+          maxCostUsd: flags.maxCost as number | undefined,
+          maxTokens: flags.maxTokens as number | undefined,
           list: flags.list === true,
           json: flags.json === true,
           debug: flags.debug === true,
@@ -225,15 +264,39 @@ function createProgram(io: CliIO, result: { exitCode: number }): Command {
       "--framework <package>",
       "with --adapter: the agent framework it wraps, a peer (name or name@range)",
     )
-    .option("--force", "with --adapter: write into a folder that is not empty")
+    .addOption(
+      new Option(
+        "--ci <provider>",
+        "instead, write a CI workflow that runs the suite in shards and merges their reports (.github/workflows/scenarios.yml)",
+      ).choices(["github"]),
+    )
+    .option(
+      "--shards <n>",
+      "with --ci: parallel jobs to split the suite across (default: 3)",
+      positiveInteger("--shards"),
+    )
+    .option(
+      "--force",
+      "with --adapter: write into a folder that is not empty; with --ci: replace the workflow file",
+    )
     .action(
       async (flags: {
         dir: string;
         offline?: boolean;
         adapter?: string;
         framework?: string;
+        ci?: string;
+        shards?: number;
         force?: boolean;
       }) => {
+        if (flags.ci !== undefined) {
+          const { initCiCommand } = await import("./init-ci-command");
+          result.exitCode = await initCiCommand(
+            { provider: flags.ci, shards: flags.shards, force: flags.force === true },
+            io,
+          );
+          return;
+        }
         if (flags.adapter !== undefined) {
           const { initAdapterCommand } = await import("./init-adapter-command");
           result.exitCode = await initAdapterCommand(

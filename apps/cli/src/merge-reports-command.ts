@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { createEventBus, REPORT_FILE_NAMES, readEventsJsonl, resolveReporters } from "@scenario/events";
-import { ConfigurationError, type ScenarioEvent } from "@scenario/spec";
+import { ConfigurationError, type NotStartedRun, type ScenarioEvent } from "@scenario/spec";
 import { glob } from "tinyglobby";
 import type { CliIO } from "./cli-io";
 import { DEFAULT_REPORTERS, htmlReportPath, withReportDefaults } from "./report-paths";
@@ -46,6 +46,8 @@ export async function mergeReportsCommand(options: MergeReportsOptions, io: CliI
     ...new Set((await Promise.all(options.inputs.map((input) => eventsFilesOf(input, io.cwd)))).flat()),
   ];
   const events: ScenarioEvent[] = [];
+  // Runs a shard selected but never started (it was interrupted) are only in its summary line.
+  const notStarted: NotStartedRun[] = [];
   for (const file of files) {
     const content = await readEventsJsonl(file);
     for (const problem of content.problems) {
@@ -54,6 +56,7 @@ export async function mergeReportsCommand(options: MergeReportsOptions, io: CliI
       );
     }
     events.push(...content.events);
+    for (const summary of content.summaries) notStarted.push(...(summary.notStarted ?? []));
   }
   if (events.length === 0) {
     throw new ConfigurationError(`merge-reports: the events files hold no events (${files.join(", ")}).`);
@@ -73,7 +76,7 @@ export async function mergeReportsCommand(options: MergeReportsOptions, io: CliI
     plannedRuns: events.filter((event) => event.type === "SCENARIO_RUN_FINISHED").length,
   });
   for (const event of events) bus.publish(event);
-  const summary = await bus.endSuite();
+  const summary = await bus.endSuite(undefined, { notStarted });
   await bus.close();
 
   io.stdout.write(

@@ -13,8 +13,10 @@ import { type CacheMode, cacheModeFromEnv, DEFAULT_CACHE_DIR } from "@scenario/l
 import {
   ConfigurationError,
   DEFAULT_SCENARIO_SET_ID,
+  getScenarioInstrumentation,
   isScenarioError,
   type ReporterSpec,
+  type ScenarioBudget,
   type ScenarioEvent,
   ScenarioEventType,
   type ScenarioRunStatus,
@@ -33,6 +35,7 @@ import { printRunEnd, removeStaleReports, reportOutputs } from "./report-outputs
 import { DEFAULT_REPORTERS, withReportDefaults } from "./report-paths";
 import { runPool } from "./run-pool";
 import { createGrepMatcher, type Shard, selectShard, sortScenarios } from "./select-scenarios";
+import { resolveSuiteBudget, SuiteBudgetTracker } from "./suite-budget";
 
 export { DEFAULT_CONCURRENCY, EXIT_FAILED, EXIT_PASSED, EXIT_USAGE } from "./cli-defaults";
 
@@ -64,10 +67,16 @@ export interface RunCommandOptions {
   outputDir?: string;
   /** Overrides every scenario's `maxTurns`. */
   maxTurns?: number;
+  /** Overrides every scenario's `timeout`, in milliseconds (0: no deadline). */
+  timeout?: number;
   /** The record/replay cache mode. */
   cache?: CacheMode;
   /** Stop at the first failure. */
   bail?: boolean;
+  /** Suite budget in US dollars (`--max-cost`): no scenario starts once the finished runs cost this much. */
+  maxCostUsd?: number;
+  /** Suite budget in tokens (`--max-tokens`). */
+  maxTokens?: number;
   /** Print the selection and run nothing. */
   list?: boolean;
   /** With `list`: print JSON. */
@@ -192,14 +201,23 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
 
   // Ctrl-C: stop starting scenarios, cancel the running ones, flush the reports, exit 130.
   let interruptedBy: NodeJS.Signals | undefined;
-  const interrupts = handleInterrupts((signalName) => {
-    interruptedBy = signalName;
-    io.stderr.write(
-      `\n${colors.yellow("Interrupted")}: cancelling running scenarios and writing reports… (press Ctrl-C again to exit now)\n`,
-    );
-  });
+  const interrupts = handleInterrupts(
+    (signalName) => {
+      interruptedBy = signalName;
+      io.stderr.write(
+        `\n${colors.yellow("Interrupted")}: cancelling running scenarios and writing reports… (press Ctrl-C again to exit now)\n`,
+      );
+    },
+    // The second Ctrl-C exits at once: reporters that can save synchronously (the HTTP spool) do.
+    () => bus.emergencyFlush(),
+  );
   const bail = new AbortController();
   const stopSignal = AbortSignal.any([interrupts.signal, bail.signal]);
+  // The suite budget stops starting scenarios and cancels none: its signal reaches the pool only.
+  const suiteBudget = new SuiteBudgetTracker(resolveSuiteBudget(options, config.suiteBudget));
+  const budgetStop = new AbortController();
+  let budgetReason: string | undefined;
+  const budgetWatch = scenarioEvents$.subscribe((event) => suiteBudget.record(event));
 
   let teardown: ScenarioTeardown | undefined;
   const bus = createEventBus({ source: scenarioEvents$, reporters, stderr: io.stderr });
@@ -211,40 +229,74 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
 
     const outcomes: RunOutcome[] = [];
     let setupError: Error | undefined;
-    const tasks = selected.flatMap((scenario) =>
-      Array.from({ length: repeat }, () => async () => {
-        const outcome = await runOne(scenario, {
-          signal: stopSignal,
-          maxTurns: options.maxTurns ?? scenario.definition.maxTurns ?? config.maxTurns,
-          cacheKey: cacheMode === "off" ? undefined : (scenario.definition.cacheKey ?? scenario.id),
-          publish: (event) => bus.publish(event),
-          batchRunId,
-          output: io.stdout,
-          debugPrompt,
-          play: options.play === true,
-        });
-        const { status } = outcome;
-        outcomes.push({ scenario, ...outcome });
-        const setupProblem = setupErrorOf(outcome.error);
-        if (setupProblem && !setupError) {
-          setupError = setupProblem;
-          bail.abort();
+    // Which runs the pool started: the rest are reported as skipped, so the totals add up.
+    const planned = selected.flatMap((scenario) => Array.from({ length: repeat }, () => scenario));
+    const started = new Set<number>();
+    const tasks = planned.map((scenario, position) => async () => {
+      started.add(position);
+      const outcome = await runOne(scenario, {
+        signal: stopSignal,
+        maxTurns: options.maxTurns ?? scenario.definition.maxTurns ?? config.maxTurns,
+        // Stepping through by hand waits on a person: no deadline then, unless --timeout asks for one.
+        timeout: options.timeout ?? (debug ? 0 : (scenario.definition.timeout ?? config.timeout)),
+        cacheKey: cacheMode === "off" ? undefined : (scenario.definition.cacheKey ?? scenario.id),
+        publish: (event) => bus.publish(event),
+        batchRunId,
+        output: io.stdout,
+        debugPrompt,
+        play: options.play === true,
+        defaultBudget: config.budget,
+      });
+      const { status } = outcome;
+      outcomes.push({ scenario, ...outcome });
+      const setupProblem = setupErrorOf(outcome.error);
+      if (setupProblem && !setupError) {
+        setupError = setupProblem;
+        bail.abort();
+      }
+      if (suiteBudget.active && !budgetStop.signal.aborted) {
+        budgetReason = suiteBudget.exceededReason();
+        if (budgetReason) {
+          budgetStop.abort();
+          io.stderr.write(`${colors.yellow("Suite budget")}: ${budgetReason}; no further scenario starts.\n`);
         }
-        if (options.bail && status !== "SUCCESS" && !bail.signal.aborted) {
-          bail.abort();
-          io.stderr.write(`${colors.red("--bail")}: "${scenario.name}" did not pass; stopping the suite.\n`);
-        }
-      }),
-    );
-    const pool = runPool(tasks, { concurrency, signal: stopSignal });
+      }
+      if (options.bail && status !== "SUCCESS" && !bail.signal.aborted) {
+        bail.abort();
+        io.stderr.write(`${colors.red("--bail")}: "${scenario.name}" did not pass; stopping the suite.\n`);
+      }
+    });
+    const pool = runPool(tasks, { concurrency, signal: AbortSignal.any([stopSignal, budgetStop.signal]) });
     await Promise.race([pool, afterAbort(interrupts.signal, CANCEL_GRACE_MS)]);
 
-    const summary = await bus.endSuite();
+    const notStartedReason = interruptedBy
+      ? `The suite was interrupted (${interruptedBy}) before this run started.`
+      : setupError
+        ? "The suite stopped at a configuration error before this run started."
+        : budgetReason
+          ? `The suite budget stopped the suite before this run started: ${budgetReason}.`
+          : "The suite stopped (--bail) before this run started.";
+    const summary = await bus.endSuite(undefined, {
+      notStarted: planned
+        .filter((_scenario, position) => !started.has(position))
+        .map((scenario) => ({
+          scenarioId: scenario.id,
+          scenarioSetId: scenario.setId,
+          name: scenario.name,
+          reason: notStartedReason,
+        })),
+    });
     await bus.close();
+    // With setupScenarioTracing(): end the suite's span and export what is pending before exit.
+    await getScenarioInstrumentation()
+      ?.flush?.()
+      .catch((error: unknown) =>
+        io.stderr.write(`Tracing: exporting the suite's spans failed: ${String(error)}\n`),
+      );
 
     if (repeat > 1) printRepeatSummary(selected, summary, repeat, io, colors);
     printRunEnd(summary, { outputs, consoleReporter }, io, colors);
-    const notStarted = selected.length * repeat - outcomes.length;
+    const notStarted = planned.length - started.size;
     if (setupError && !interruptedBy) {
       // The console reporter already showed the error under the run; without it, say it here.
       if (!consoleReporter) io.stderr.write(`Error: ${setupError.message}\n`);
@@ -255,7 +307,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
       return EXIT_USAGE;
     }
     if (notStarted > 0 && !interruptedBy) {
-      io.stdout.write(`${notStarted} run${notStarted === 1 ? "" : "s"} not started (--bail).\n`);
+      const why = budgetReason ? `suite budget: ${budgetReason}` : "--bail";
+      io.stdout.write(`${notStarted} run${notStarted === 1 ? "" : "s"} not started (${why}).\n`);
     }
     if (interruptedBy) {
       io.stderr.write(
@@ -263,8 +316,10 @@ export async function runCommand(options: RunCommandOptions, io: CliIO): Promise
       );
       return EXIT_INTERRUPTED;
     }
+    if (budgetReason && notStarted > 0) return EXIT_FAILED;
     return outcomes.every((outcome) => outcome.status === "SUCCESS") ? EXIT_PASSED : EXIT_FAILED;
   } finally {
+    budgetWatch.unsubscribe();
     interrupts.dispose();
     if (teardown) await teardown();
   }
@@ -276,6 +331,8 @@ async function runOne(
   options: {
     signal: AbortSignal;
     maxTurns: number | undefined;
+    /** The run's deadline in milliseconds; undefined for core's default. */
+    timeout: number | undefined;
     cacheKey: string | undefined;
     publish: (event: ScenarioEvent) => void;
     batchRunId: string;
@@ -285,6 +342,8 @@ async function runOne(
     debugPrompt: DebugPrompt | undefined;
     /** `--play`: voice calls play through the speakers. */
     play?: boolean;
+    /** The config's `budget`, under each scenario's own. */
+    defaultBudget?: ScenarioBudget | undefined;
   },
 ): Promise<Omit<RunOutcome, "scenario">> {
   // One signal per run, so listeners added during a run are dropped with it instead of piling up
@@ -302,10 +361,12 @@ async function runOne(
         {
           signal: runController.signal,
           maxTurns: options.maxTurns,
+          timeout: options.timeout,
           cacheKey: options.cacheKey,
           output: options.output,
           ...(options.debugPrompt ? { debug: true, verbose: true, debugPrompt: options.debugPrompt } : {}),
           ...(options.play ? { audioPlayback: true } : {}),
+          ...(options.defaultBudget ? { defaultBudget: options.defaultBudget } : {}),
         },
       );
     } catch (error) {

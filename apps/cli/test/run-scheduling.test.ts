@@ -167,7 +167,9 @@ describe("scenario run: Ctrl-C", () => {
       expect(events.at(-1)?.type).toBe("SUITE_SUMMARY");
       const { readFileSync } = await import("node:fs");
       const junit = readFileSync(join(output.path, "junit.xml"), "utf8");
-      expect(junit.match(/<testcase /g)).toHaveLength(2);
+      // The two cancelled runs and the two never started (issue 14): every selected run is a testcase.
+      expect(junit.match(/<testcase /g)).toHaveLength(4);
+      expect(junit.match(/<skipped message="Not started: /g)).toHaveLength(2);
       expect(junit).toContain("<skipped");
       expect(readFileSync(join(output.path, "index.html"), "utf8")).toContain("waits forever");
       expect(server.requests.length).toBe(2);

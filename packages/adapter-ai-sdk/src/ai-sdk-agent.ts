@@ -24,8 +24,8 @@ export type AiSdkCallSettings = Omit<
 
 /** What a `generateText()` result (or an agent's `generate()`) holds, in AI SDK 6 or 7. */
 export interface AiSdkGenerateResult {
-  /** AI SDK 6: every step's messages. AI SDK 7: the last step's only. */
-  response: { messages: readonly unknown[] };
+  /** AI SDK 6: every step's messages. AI SDK 7: the last step's only. `modelId`: the model that answered. */
+  response: { messages: readonly unknown[]; modelId?: string };
   /** AI SDK 7: every step's messages. */
   responseMessages?: readonly unknown[];
   /** Tokens summed over the steps. */
@@ -38,8 +38,8 @@ export interface AiSdkGenerateResult {
 export interface AiSdkStreamResult {
   /** Every part of the answer as it arrives. */
   fullStream: AsyncIterable<{ type: string; text?: string; delta?: string; error?: unknown }>;
-  /** AI SDK 6: every step's messages. AI SDK 7: the last step's only. */
-  response: PromiseLike<{ messages: readonly unknown[] }>;
+  /** AI SDK 6: every step's messages. AI SDK 7: the last step's only. `modelId`: the model that answered. */
+  response: PromiseLike<{ messages: readonly unknown[]; modelId?: string }>;
   /** AI SDK 7: every step's messages. */
   responseMessages?: PromiseLike<readonly unknown[]>;
   /** Tokens summed over the steps. */
@@ -108,6 +108,21 @@ function isAgentForm(
   options: AiSdkAgentOptions,
 ): options is AiSdkAgentCommonOptions & { agent: AiSdkAgentObject } {
   return "agent" in options && options.agent !== undefined;
+}
+
+/** A model's id and provider: a model object's own, or a gateway id string's (`openai/gpt-4.1-mini`). */
+function modelIdentity(model: unknown): { modelId?: string; provider?: string } {
+  if (typeof model === "string") {
+    const slash = model.indexOf("/");
+    return slash > 0
+      ? { provider: model.slice(0, slash), modelId: model.slice(slash + 1) }
+      : { modelId: model };
+  }
+  const candidate = model as { modelId?: unknown; provider?: unknown } | undefined;
+  return {
+    ...(typeof candidate?.modelId === "string" ? { modelId: candidate.modelId } : {}),
+    ...(typeof candidate?.provider === "string" ? { provider: candidate.provider } : {}),
+  };
 }
 
 function messageOf(error: unknown): string {
@@ -197,7 +212,7 @@ export function aiSdkAgent(options: AiSdkAgentOptions): AgentAdapter {
     if (controller.signal.aborted) return;
     const all = await (result.responseMessages ?? Promise.resolve(result.response).then((r) => r.messages));
     for (const message of steps.rest(all)) yield { type: "message", message };
-    record(input, await result.totalUsage);
+    record(input, await result.totalUsage, (await result.response)?.modelId);
   }
 
   /** Starts a reply: its abort controller (for `interrupt()`) and the framework's call options. */
@@ -239,9 +254,18 @@ export function aiSdkAgent(options: AiSdkAgentOptions): AgentAdapter {
     }
   }
 
-  function record(input: AgentInput, usage: AiSdkUsage | undefined): void {
+  // The model id and provider let the run price the agent's calls: the model that answered, else
+  // the configured one (an agent object keeps its model private, so only the answer names it).
+  const configuredModel = modelIdentity(settings.model);
+  function record(input: AgentInput, usage: AiSdkUsage | undefined, answeredBy?: string): void {
     const tokens = toTokenUsage(usage);
-    if (tokens) input.recordUsage(tokens);
+    if (!tokens) return;
+    const modelId = answeredBy || configuredModel.modelId;
+    input.recordUsage({
+      ...tokens,
+      ...(modelId ? { modelId } : {}),
+      ...(configuredModel.provider ? { provider: configuredModel.provider } : {}),
+    });
   }
 
   const adapter: AgentAdapter = {
@@ -253,7 +277,7 @@ export function aiSdkAgent(options: AiSdkAgentOptions): AgentAdapter {
       const { controller, call } = begin(input);
       try {
         const result = await generate(call);
-        record(input, result.totalUsage ?? result.usage);
+        record(input, result.totalUsage ?? result.usage, result.response?.modelId);
         const messages = [...(result.responseMessages ?? result.response.messages)] as ModelMessage[];
         return messages.length === 0 ? null : messages;
       } catch (error) {

@@ -134,6 +134,11 @@ export function chatUsage(usage: ChatUsage | null | undefined): TokenUsage | und
   };
 }
 
+// The completion's `model` lets the run price the agent's call (result.usage.costUsd).
+function withModel(usage: TokenUsage | undefined, model: unknown): TokenUsage | undefined {
+  return usage && typeof model === "string" && model !== "" ? { ...usage, modelId: model } : usage;
+}
+
 /** Reads a (non-streamed) chat completion: the first choice's message, and the usage. */
 export function readChatCompletion(body: unknown): { messages: ModelMessage[]; usage?: TokenUsage } {
   const completion = body as {
@@ -144,6 +149,7 @@ export function readChatCompletion(body: unknown): { messages: ModelMessage[]; u
       };
     }>;
     usage?: ChatUsage;
+    model?: string;
   };
   const message = completion?.choices?.[0]?.message;
   if (!message) throw new Error("the chat completion has no `choices[0].message`");
@@ -152,7 +158,7 @@ export function readChatCompletion(body: unknown): { messages: ModelMessage[]; u
     name: call.function?.name ?? "",
     arguments: call.function?.arguments ?? "",
   }));
-  const usage = chatUsage(completion.usage);
+  const usage = withModel(chatUsage(completion.usage), completion.model);
   return { messages: assistantMessage(message.content ?? "", toolCalls), ...(usage ? { usage } : {}) };
 }
 
@@ -179,8 +185,9 @@ export class ChatCompletionStream {
         };
       }>;
       usage?: ChatUsage | null;
+      model?: string;
     };
-    this.usage = chatUsage(data.usage) ?? this.usage;
+    this.usage = withModel(chatUsage(data.usage), data.model) ?? this.usage;
     const delta = data.choices?.[0]?.delta;
     for (const fragment of delta?.tool_calls ?? []) {
       const index = fragment.index ?? this.toolCalls.length;

@@ -10,9 +10,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * Reads usage in the AI SDK's shape (`inputTokens`, `outputTokens`) or OpenAI's
- * (`prompt_tokens`, `completion_tokens`); undefined when it is neither.
+ * (`prompt_tokens`, `completion_tokens`), with the `modelId` (or OpenAI's `model`) and `provider`
+ * that price it when the agent sends them; undefined when it is neither.
  */
 export function usageOf(value: unknown): TokenUsage | undefined {
+  const usage = tokenUsageOf(value);
+  if (!usage || !isRecord(value)) return usage;
+  const modelId = typeof value.modelId === "string" ? value.modelId : value.model;
+  return {
+    ...usage,
+    ...(typeof modelId === "string" && modelId !== "" ? { modelId } : {}),
+    ...(typeof value.provider === "string" && value.provider !== "" ? { provider: value.provider } : {}),
+  };
+}
+
+function tokenUsageOf(value: unknown): TokenUsage | undefined {
   if (!isRecord(value)) return undefined;
   if (typeof value.inputTokens === "number" || typeof value.outputTokens === "number") {
     const inputTokens = typeof value.inputTokens === "number" ? value.inputTokens : undefined;

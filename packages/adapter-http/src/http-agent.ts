@@ -6,6 +6,7 @@ import {
   type AgentReturn,
   AgentRole,
   ConfigurationError,
+  getScenarioInstrumentation,
   type ModelMessage,
 } from "@scenario/spec";
 import { EventSourceParserStream } from "eventsource-parser/stream";
@@ -190,6 +191,8 @@ export function httpAgent(options: HttpAgentOptions): AgentAdapter {
         const request = requestHeaders();
         redact = request.redact;
         if (conversationId.header) request.headers[conversationId.header] = input.threadId;
+        // The agent behind HTTP continues the run's trace (W3C traceparent) when tracing is set up.
+        getScenarioInstrumentation()?.injectTraceHeaders?.(request.headers);
         const { response, signal: bodySignal } = await postWithRetry({
           url: options.url,
           headers: request.headers,

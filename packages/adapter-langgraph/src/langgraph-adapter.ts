@@ -119,7 +119,12 @@ export function langGraphAdapter(options: LangGraphAdapterOptions): AgentAdapter
       const usage = (message as { usage_metadata?: LangChainUsage }).usage_metadata;
       if (usage === undefined || (message as { type?: string }).type !== "ai") continue;
       const cachedInputTokens = usage.input_token_details?.cache_read;
+      // The model's name in the reply's metadata (OpenAI: model_name, Anthropic: model) prices the call.
+      const metadata = (message as { response_metadata?: { model_name?: unknown; model?: unknown } })
+        .response_metadata;
+      const modelId = metadata?.model_name ?? metadata?.model;
       input.recordUsage({
+        ...(typeof modelId === "string" && modelId !== "" ? { modelId } : {}),
         inputTokens: usage.input_tokens,
         outputTokens: usage.output_tokens,
         totalTokens: usage.total_tokens,

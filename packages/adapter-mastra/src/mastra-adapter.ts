@@ -84,15 +84,18 @@ export function mastraAdapter(options: MastraAdapterOptions): AgentAdapter {
     if (result.error !== undefined) throw result.error;
 
     const usage = result.totalUsage ?? result.usage;
+    const response = await result.response;
     if (usage) {
+      // The model that answered prices the call (result.usage.costUsd).
+      const modelId = (response as { modelId?: unknown } | undefined)?.modelId;
       input.recordUsage({
+        ...(typeof modelId === "string" && modelId !== "" ? { modelId } : {}),
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
         totalTokens: usage.totalTokens,
         ...(usage.cachedInputTokens ? { cachedInputTokens: usage.cachedInputTokens } : {}),
       });
     }
-    const response = await result.response;
     return (response?.messages ?? []) as ModelMessage[];
   };
 

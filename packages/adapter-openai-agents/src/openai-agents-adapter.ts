@@ -107,6 +107,9 @@ export function openAIAgentsAdapter(options: OpenAIAgentsAdapterOptions): AgentA
       ? await options.runner.run(thread.agent, items, runOptions)
       : await run(thread.agent, items, runOptions);
 
+    // A model named by id on the agent prices its calls; a Model object or the SDK's default does not say.
+    const agentModel = (thread.agent as { model?: unknown }).model;
+    const modelId = typeof agentModel === "string" && agentModel !== "" ? agentModel : undefined;
     for (const response of result.rawResponses) {
       const { usage } = response;
       const cachedInputTokens = usage.inputTokensDetails.reduce(
@@ -118,6 +121,7 @@ export function openAIAgentsAdapter(options: OpenAIAgentsAdapterOptions): AgentA
         outputTokens: usage.outputTokens,
         totalTokens: usage.totalTokens,
         ...(cachedInputTokens > 0 ? { cachedInputTokens } : {}),
+        ...(modelId ? { modelId, provider: "openai" } : {}),
       });
     }
     if (resumeWithLastAgent && result.lastAgent) thread.agent = result.lastAgent;

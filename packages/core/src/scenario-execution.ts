@@ -8,6 +8,7 @@ import {
   type CriterionVerdict,
   DEFAULT_MAX_TURNS,
   DEFAULT_SCENARIO_SET_ID,
+  DEFAULT_SCENARIO_TIMEOUT_MS,
   type InterruptionPlan,
   isCriteriaProvider,
   isInterruptionPlanner,
@@ -28,15 +29,19 @@ import {
   ScriptError,
   type ScriptStep,
   type TokenUsage,
+  type UsagePricer,
 } from "@scenario/spec";
 import { type Observable, ReplaySubject } from "rxjs";
 import { isModelMessage, normalizeAgentReturn } from "./agent-return";
+import { budgetExceededReason } from "./budget-check";
 import { createDebugPrompt, type DebugPrompt, debugQuestionText } from "./debug-prompt";
 import { describeValue } from "./describe-value";
 import { GuardedObservable } from "./guarded-observable";
 import { runHandDrivenStep } from "./hand-driven-step";
 import { createScenarioRunId, createThreadId, getBatchRunId, scenarioIdOf } from "./ids";
 import { withReportableArtifacts } from "./reportable-artifacts";
+import { describeActivity, type RunActivity, RunDeadline } from "./run-deadline";
+import { RunTracing } from "./run-tracing";
 import { publishScenarioEvent } from "./scenario-events";
 import { controlOf, ScenarioExecutionState, type StateControl } from "./scenario-execution-state";
 import { toSnapshotMessages } from "./to-snapshot-messages";
@@ -69,6 +74,11 @@ export interface ScenarioExecutionOptions {
    * @default createDebugPrompt({ input, output }) (no colours)
    */
   debugPrompt?: DebugPrompt;
+  /**
+   * Prices each model call from its usage, for `result.usage.costUsd` and `budget.maxCostUsd`.
+   * The kit passes `@scenario/llm`'s price table; without one, costs are left out.
+   */
+  priceUsage?: UsagePricer;
 }
 
 /** Everything about a result except what only the executor knows. */
@@ -103,9 +113,15 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   private readonly script: ScriptStep[];
   private readonly options: ScenarioExecutionOptions;
   private readonly eventSubject = new ReplaySubject<ScenarioEvent>();
-  private readonly usageTally = new UsageTally();
+  private readonly usageTally: UsageTally;
   private readonly stepArtifacts = new Map<string, unknown>();
   private readonly abortController = new AbortController();
+  /** The run's `timeout`: when it passes, the run ends as ERROR naming what `activity` says. */
+  private readonly deadline: RunDeadline;
+  /** Where the run is, for a timeout's message. */
+  private readonly activity: RunActivity = {};
+  /** Aborts on cancellation or at the deadline: what every wait of the run listens to. */
+  private readonly haltSignal: AbortSignal;
   private readonly turns: TurnMachine;
 
   private readonly checkpointMet: string[] = [];
@@ -118,6 +134,8 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   private connection: Promise<void> | undefined;
   private debugPrompt: DebugPrompt | undefined;
   private startedAt: number | undefined;
+  /** The run's spans, when an instrumentation is registered (spec's `registerScenarioInstrumentation`). */
+  private tracing: RunTracing | undefined;
   private agentTimeMs = 0;
   private executeCalled = false;
   private runStartedEmitted = false;
@@ -135,6 +153,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   constructor(config: ScenarioConfig, options: ScenarioExecutionOptions = {}) {
     validateConfig(config);
     this.options = options;
+    this.usageTally = new UsageTally(options.priceUsage);
     this.runId = createScenarioRunId();
     this.adapters = [...config.agents];
     this.adapterNames = this.adapters.map((adapter, index) => adapterDisplayName(adapter, index));
@@ -146,6 +165,16 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       setId: config.setId ?? DEFAULT_SCENARIO_SET_ID,
       threadId: config.threadId ?? createThreadId(),
     };
+    this.deadline = new RunDeadline(
+      // A debug run waits for a person typing: it gets no deadline unless it asks for one.
+      config.timeout ?? (config.debug ? 0 : DEFAULT_SCENARIO_TIMEOUT_MS),
+      config.name,
+      () => describeActivity(this.activity),
+      (error) => this.abortController.abort(error),
+    );
+    this.haltSignal = config.signal
+      ? AbortSignal.any([config.signal, this.deadline.signal])
+      : this.deadline.signal;
     this.state = new ScenarioExecutionState(this.config);
     this.stateControl = controlOf(this.state);
     this.turns = new TurnMachine(
@@ -190,6 +219,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     }
     this.executeCalled = true;
     this.markStarted();
+    this.deadline.keepAlive();
     this.emitRunStarted();
 
     let failure: { error: unknown } | undefined;
@@ -197,9 +227,11 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       this.throwIfCancelled();
       await this.preflightAll();
       await this.ensureConnected();
-      for (const step of this.script) {
+      for (const [index, step] of this.script.entries()) {
         if (this.conclusion) break;
         this.throwIfCancelled();
+        this.activity.scriptStep = index + 1;
+        this.activity.stepCall = undefined;
         let returned: unknown;
         try {
           returned = await this.untilCancelled(Promise.resolve().then(() => step(this.state, this)));
@@ -230,7 +262,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   /** With content, appends it as a user message; without, calls the user simulator. */
   async user(content?: string | ModelMessage): Promise<void> {
-    await this.beforeBlockingStep({ bargeIn: true });
+    await this.beforeBlockingStep({ bargeIn: true, step: "user()" });
     if (this.conclusion) return;
     if (content === undefined || content === null) {
       await this.callRole(AgentRole.USER);
@@ -259,7 +291,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       if (content.wait === false) return this.agentNonBlocking();
       content = undefined;
     }
-    await this.beforeBlockingStep();
+    await this.beforeBlockingStep({ step: "agent()" });
     if (this.conclusion) return;
     if (content === undefined || content === null) {
       await this.callRole(AgentRole.AGENT);
@@ -309,7 +341,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
    */
   async judge(request?: JudgmentRequest): Promise<ScenarioResult | null> {
     const judgmentRequest = toJudgmentRequest(request);
-    await this.beforeBlockingStep();
+    await this.beforeBlockingStep({ step: "judge()" });
     if (this.conclusion) return this.conclusion;
     await this.callRole(AgentRole.JUDGE, judgmentRequest);
     return this.conclusion ?? null;
@@ -317,7 +349,10 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   /** Appends a message, routed by role: user messages to the user side, assistant messages to the agent side. */
   async message(message: ModelMessage): Promise<void> {
-    await this.beforeBlockingStep({ bargeIn: isModelMessage(message) && message.role === "user" });
+    await this.beforeBlockingStep({
+      bargeIn: isModelMessage(message) && message.role === "user",
+      step: "message()",
+    });
     if (this.conclusion) return;
     if (!isModelMessage(message)) {
       throw new ScriptError(
@@ -342,7 +377,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
         `proceed(${describeValue(turns)}): turns must be a whole number of 0 or more, or omitted to go on until a verdict.`,
       );
     }
-    await this.beforeBlockingStep();
+    await this.beforeBlockingStep({ step: "proceed()" });
     if (this.conclusion) return this.conclusion;
     if (turns === 0) return null;
     const currentTurn = this.state.currentTurn;
@@ -380,7 +415,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   /** Ends the run as a success. */
   async succeed(reasoning?: string): Promise<ScenarioResult> {
-    await this.beforeBlockingStep();
+    await this.beforeBlockingStep({ step: "succeed()" });
     return this.conclude({
       success: true,
       reasoning: reasoning ?? "Scenario ended by succeed() in the script",
@@ -389,7 +424,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   /** Ends the run as a failure. */
   async fail(reasoning?: string): Promise<ScenarioResult> {
-    await this.beforeBlockingStep();
+    await this.beforeBlockingStep({ step: "fail()" });
     return this.conclude({
       success: false,
       reasoning: reasoning ?? "Scenario ended by fail() in the script",
@@ -496,6 +531,9 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     }
 
     const pending = this.stateControl.takePendingMessages(index);
+    const activeCall = { role, name, turn: this.state.currentTurn };
+    this.activity.agentCall = activeCall;
+    const traced = this.tracing?.agentCall(role, name, this.state.currentTurn);
     const input: AgentInput = {
       threadId: this.state.threadId,
       messages: this.state.messages,
@@ -503,7 +541,10 @@ export class ScenarioExecution implements ScenarioExecutionLike {
       requestedRole: role,
       scenarioState: this.state,
       scenarioConfig: this.config,
-      recordUsage: (usage: TokenUsage) => this.usageTally.record(adapter.role, usage),
+      recordUsage: (usage: TokenUsage) => {
+        this.usageTally.record(adapter.role, usage);
+        traced?.recordUsage(usage);
+      },
       signal: this.abortController.signal,
       ...(judgmentRequest ? { judgmentRequest } : {}),
       ...(role === AgentRole.AGENT ? this.interruptionPlan() : {}),
@@ -517,12 +558,14 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     try {
       returned = await this.untilCancelled(
         (async () => {
-          const reply = adapter.call(input);
+          // Inside the call's span, so the agent's own spans (and its HTTP traceparent) nest under it.
+          const reply = traced ? traced.run(async () => adapter.call(input)) : adapter.call(input);
           onCalled?.();
           return reply;
         })(),
       );
     } catch (error) {
+      if (this.deadline.error) throw this.deadline.error;
       if (isCancellation(error) || this.cancelRequested()) throw error;
       // An adapter that already names itself (as the adapter testkit asks) is not wrapped twice.
       if (AgentCallError.isInstance(error) && error.agentName === name) throw error;
@@ -530,12 +573,14 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     } finally {
       if (adapter.role === AgentRole.AGENT) this.agentTimeMs += performance.now() - startedAt;
       pending.acknowledge();
+      if (this.activity.agentCall === activeCall) this.activity.agentCall = undefined;
     }
     if (this.finished) return 0;
 
     const normalized = normalizeAgentReturn(returned, role === AgentRole.USER ? "user" : "assistant", name);
     if (normalized.kind === "verdict") {
       this.applyVerdict(normalized.verdict, judgmentRequest);
+      this.enforceBudget();
       return 0;
     }
     for (const message of normalized.messages) this.stateControl.appendMessage(message, index);
@@ -546,7 +591,19 @@ export class ScenarioExecution implements ScenarioExecutionLike {
         "input.judgmentRequest is set.";
       this.conclude({ success: false, status: "ERROR", reasoning, error: reasoning });
     }
+    this.enforceBudget();
     return normalized.messages.length;
+  }
+
+  /** After each agent call: a run over its `budget` ends as ERROR, naming the budget and the figure. */
+  private enforceBudget(): void {
+    if (this.conclusion || !this.config.budget) return;
+    const reason = budgetExceededReason(this.config.budget, {
+      costUsd: this.usageTally.pricedCostUsd(),
+      totalTokens: this.usageTally.totalTokens(),
+      elapsedMs: this.startedAt === undefined ? 0 : performance.now() - this.startedAt,
+    });
+    if (reason) this.conclude({ success: false, status: "ERROR", reasoning: reason, error: reason });
   }
 
   private applyVerdict(verdict: JudgeResult, judgmentRequest: JudgmentRequest | undefined): void {
@@ -575,8 +632,9 @@ export class ScenarioExecution implements ScenarioExecutionLike {
    * step (`bargeIn`) first interrupts that turn when its adapter can be interrupted, so the user
    * barges in instead of waiting politely for the reply to end.
    */
-  private async beforeBlockingStep(options: { bargeIn?: boolean } = {}): Promise<void> {
+  private async beforeBlockingStep(options: { bargeIn?: boolean; step?: string } = {}): Promise<void> {
     this.throwIfFinished();
+    if (options.step) this.activity.stepCall = options.step;
     this.markStarted();
     this.throwIfCancelled();
     await this.ensureConnected();
@@ -638,6 +696,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   }
 
   private async connectAll(): Promise<void> {
+    this.activity.phase = "connecting the agents";
     const outcomes = await Promise.allSettled(
       this.adapters.map(async (adapter) =>
         adapter.connect?.({
@@ -647,6 +706,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
         }),
       ),
     );
+    this.activity.phase = undefined;
     outcomes.forEach((outcome, index) => {
       if (outcome.status === "rejected") {
         throw new AgentCallError(
@@ -662,6 +722,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   private async closeRun(result: ScenarioResult): Promise<void> {
     this.finished = true;
+    this.deadline.clear();
     const artifacts = await this.collectArtifacts();
     this.abortController.abort(new RunCancelledError("The scenario run is over."));
     await this.disconnectAll();
@@ -669,6 +730,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     this.debugPrompt?.close?.();
     result.messages = this.state.messages;
     result.usage = this.usageTally.summary();
+    this.endTracing(result);
     result.artifacts = artifacts;
     this.emitRunFinished(result);
     this.eventSubject.complete();
@@ -707,6 +769,15 @@ export class ScenarioExecution implements ScenarioExecutionLike {
   private markStarted(): void {
     if (this.startedAt !== undefined) return;
     this.startedAt = performance.now();
+    this.deadline.start(false);
+    this.tracing = RunTracing.forRun({
+      runId: this.runId,
+      batchId: getBatchRunId(),
+      scenarioId: this.config.id,
+      scenarioName: this.config.name,
+      setId: this.config.setId,
+      threadId: this.state.threadId,
+    });
     const signal = this.config.signal;
     if (!signal) return;
     const onAbort = () => this.abortController.abort(signal.reason);
@@ -714,6 +785,18 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     else {
       signal.addEventListener("abort", onAbort, { once: true });
       this.unlinkSignal = () => signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Ends the run's spans; a failing instrumentation never changes the result. */
+  private endTracing(result: ScenarioResult): void {
+    try {
+      this.tracing?.end(result);
+    } catch (error) {
+      console.warn(
+        "[scenario] The instrumentation failed to end the run's span; the run's result stands.",
+        error,
+      );
     }
   }
 
@@ -738,6 +821,14 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   private throwIfCancelled(): void {
     if (this.cancelRequested()) throw new RunCancelledError();
+    if (this.deadline.error) throw this.deadline.error;
+  }
+
+  /** Why waiting stopped: the run was cancelled, or its deadline passed. */
+  private haltReason(): Error {
+    return this.cancelRequested()
+      ? new RunCancelledError()
+      : (this.deadline.error ?? new RunCancelledError());
   }
 
   private throwIfFinished(): void {
@@ -748,16 +839,18 @@ export class ScenarioExecution implements ScenarioExecutionLike {
     }
   }
 
-  /** Waits for `promise`, but stops waiting (with RunCancelledError) as soon as the run is cancelled. */
+  /**
+   * Waits for `promise`, but stops waiting as soon as the run is cancelled (RunCancelledError) or
+   * its deadline passes (ScenarioTimeoutError).
+   */
   private untilCancelled<T>(promise: Promise<T>): Promise<T> {
-    const signal = this.config.signal;
-    if (!signal) return promise;
+    const signal = this.haltSignal;
     if (signal.aborted) {
       promise.catch(() => undefined);
-      return Promise.reject(new RunCancelledError());
+      return Promise.reject(this.haltReason());
     }
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new RunCancelledError());
+      const onAbort = () => reject(this.haltReason());
       signal.addEventListener("abort", onAbort, { once: true });
       promise.then(
         (value) => {

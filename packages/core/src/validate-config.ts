@@ -4,6 +4,7 @@ import {
   ConfigurationError,
   type ScenarioConfig,
 } from "@scenario/spec";
+import { validateBudget } from "./budget-check";
 import { describeValue } from "./describe-value";
 
 const ROLES = new Set<string>(Object.values(AgentRole));
@@ -86,6 +87,14 @@ export function validateConfig(config: unknown): asserts config is ScenarioConfi
   ) {
     throw new ConfigurationError(
       `${label}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}.`,
+    );
+  }
+  if (candidate.budget !== undefined) validateBudget(label, candidate.budget);
+  const timeout = candidate.timeout;
+  if (timeout !== undefined && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 0)) {
+    throw new ConfigurationError(
+      `${label}: \`timeout\` must be a number of milliseconds (300000 is 5 minutes; 0 turns the deadline off), ` +
+        `got ${describeValue(timeout)}.`,
     );
   }
 }

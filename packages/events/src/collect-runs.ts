@@ -1,5 +1,6 @@
 import {
   type CriterionVerdict,
+  type NotStartedRun,
   type ScenarioEvent,
   ScenarioEventType,
   type ScenarioRunFinishedEvent,
@@ -29,9 +30,10 @@ export interface ReportRun {
   metadata?: Record<string, unknown>;
   /**
    * How the run ended; `INCOMPLETE` when no finished event was seen (the process died, or a
-   * report was written while the run was going on).
+   * report was written while the run was going on); `SKIPPED` when it was selected but never
+   * started (the suite was interrupted or stopped first; see `SuiteSummary.notStarted`).
    */
-  status: ScenarioRunStatus | "INCOMPLETE";
+  status: ScenarioRunStatus | "INCOMPLETE" | "SKIPPED";
   /** The finished event's results, when the run finished. */
   results?: ScenarioRunFinishedEvent["results"];
   /** Milliseconds since the epoch when the run started (from the started event). */
@@ -96,6 +98,27 @@ export class RunCollector {
         break;
     }
     return run;
+  }
+
+  /**
+   * Takes the runs a suite selected but never started into account, as `SKIPPED` runs (with the
+   * reason as their reasoning). They have no events, so their ids are made from the batch and
+   * their place in the list: adding the same list again changes nothing.
+   */
+  addNotStarted(batchRunId: string, notStarted: readonly NotStartedRun[]): void {
+    for (const [index, skipped] of notStarted.entries()) {
+      const scenarioRunId = `${batchRunId}-not-started-${index + 1}`;
+      this.runs.set(scenarioRunId, {
+        scenarioRunId,
+        scenarioId: skipped.scenarioId,
+        scenarioSetId: skipped.scenarioSetId,
+        batchRunId,
+        name: skipped.name,
+        status: "SKIPPED",
+        results: { verdict: "inconclusive", reasoning: skipped.reason, metCriteria: [], unmetCriteria: [] },
+        messages: [],
+      });
+    }
   }
 
   /** Every run seen, in the order their first event arrived. */

@@ -22,7 +22,8 @@ describe("consoleReporter", () => {
     const output = stream.text();
     expect(output).not.toMatch(ANSI);
     expect(output).toContain("RUN   Happy path");
-    expect(output).toContain("✓ PASS  Happy path (default · 2 turns · 2.5s · 120 tokens)");
+    // The fixture's runs carry no prices: their tokens show, their cost is unknown, never $0.
+    expect(output).toContain("✓ PASS  Happy path (default · 2 turns · 2.5s · 120 tokens · cost unknown)");
     expect(output).toContain("✗ FAIL  Vegetarian");
     expect(output).toContain("    Never gave a recipe.");
     expect(output).toContain("    ✗ Agent gives a recipe\n      No recipe in any reply.");
@@ -41,6 +42,34 @@ describe("consoleReporter", () => {
     expect(output).toContain("Scenarios  1 passed · 1 failed · 1 errored · 1 cancelled (4 total)");
     expect(output).toMatch(/Time {7}\d/);
     expect(output).toContain("Tokens     480 (input 400 · output 80)");
+    expect(output).toContain("Cost       cost unknown (Agent cost unknown (280 tokens))");
+  });
+
+  it("prints each run's cost and the suite's cost per role and in total", async () => {
+    const stream = captureStream(false);
+    const bus = createEventBus({ reporters: [consoleReporter({ stream, env: {} })] });
+    for (const runId of ["1", "2"]) {
+      for (const event of fakeRunEvents({ runId, name: `Priced ${runId}`, totalTimeMs: 1000 })) {
+        if (event.type === "SCENARIO_RUN_FINISHED") {
+          event.usage = {
+            inputTokens: 100,
+            outputTokens: 20,
+            totalTokens: 120,
+            costUsd: 0.0015,
+            byRole: {
+              Agent: { inputTokens: 60, outputTokens: 10, totalTokens: 70, costUsd: 0.001 },
+              Judge: { inputTokens: 40, outputTokens: 10, totalTokens: 50, costUsd: 0.0005 },
+            },
+          };
+        }
+        bus.publish(event);
+      }
+    }
+    await bus.endSuite();
+    await bus.drain();
+    const output = stream.text();
+    expect(output).toContain("✓ PASS  Priced 1 (default · 2 turns · 1.0s · 120 tokens · $0.00150)");
+    expect(output).toContain("Cost       $0.00300 (Agent $0.00200 · Judge $0.00100)");
   });
 
   it("names flaky scenarios in the summary", async () => {

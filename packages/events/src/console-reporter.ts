@@ -10,6 +10,7 @@ import picocolors from "picocolors";
 import { criteriaOf, formatTranscript } from "./collect-runs";
 import type { OutputStream } from "./output-stream";
 import { formatRedTeamScorePath } from "./render-red-team-section";
+import { formatCost, sumSuiteCost, USAGE_ROLES } from "./sum-suite-cost";
 
 /** Options of `consoleReporter()`. */
 export interface ConsoleReporterOptions {
@@ -143,7 +144,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
     if (turns !== undefined) details.push(`${turns} turn${turns === 1 ? "" : "s"}`);
     if (event.totalTimeMs !== undefined) details.push(formatDuration(event.totalTimeMs));
     if (event.usage !== undefined && event.usage.totalTokens > 0) {
-      details.push(`${formatCount(event.usage.totalTokens)} tokens`);
+      details.push(`${formatCount(event.usage.totalTokens)} tokens`, formatCost(event.usage.costUsd));
     }
     const lines = [`${label} ${colors.bold(name)} ${colors.dim(`(${details.map(clean).join(" · ")})`)}`];
 
@@ -242,6 +243,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
         `${colors.bold("Tokens")}     ${formatCount(usage.totalTokens)} ` +
           colors.dim(`(input ${formatCount(usage.inputTokens)} · output ${formatCount(usage.outputTokens)})`),
       );
+      if (usage.totalTokens > 0) lines.push(costLine(summary, colors));
       write(lines.join("\n"));
     },
 
@@ -302,4 +304,17 @@ function formatDuration(milliseconds: number): string {
 
 function formatCount(count: number): string {
   return count.toLocaleString("en-US");
+}
+
+/** `Cost  $0.0123 (Agent $0.0100 · User $0.00130 · Judge $0.00100)`; "cost unknown" where a price is missing. */
+function costLine(summary: SuiteSummary, colors: Colors): string {
+  const cost = sumSuiteCost(summary.runs);
+  const roles = USAGE_ROLES.flatMap((role) => {
+    const roleCost = cost.byRole[role];
+    if (!roleCost) return [];
+    const tokens = roleCost.costUsd === undefined ? ` (${formatCount(roleCost.totalTokens)} tokens)` : "";
+    return [`${role} ${formatCost(roleCost.costUsd)}${tokens}`];
+  });
+  const total = cost.costUsd === undefined ? colors.yellow("cost unknown") : formatCost(cost.costUsd);
+  return `${colors.bold("Cost")}       ${total} ${colors.dim(`(${roles.join(" · ")})`)}`;
 }

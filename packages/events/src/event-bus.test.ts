@@ -246,4 +246,27 @@ describe("createEventBus", () => {
     expect(received).toEqual(["CANCELLED"]);
     expect(unsubscribed).toBe(true);
   });
+
+  it("emergencyFlush() calls every reporter's hook synchronously, isolating one that throws", () => {
+    const calls: string[] = [];
+    const stderr = captureStream();
+    const bus = createEventBus({
+      stderr,
+      reporters: [
+        {
+          name: "broken",
+          emergencyFlush() {
+            calls.push("broken");
+            throw new Error("disk full");
+          },
+        },
+        { name: "without the hook" },
+        { name: "spool", emergencyFlush: () => void calls.push("spool") },
+      ],
+    });
+    bus.emergencyFlush();
+    // Synchronous: done before anything could be awaited.
+    expect(calls).toEqual(["broken", "spool"]);
+    expect(stderr.text()).toContain('Reporter "broken" failed in emergencyFlush(): disk full');
+  });
 });

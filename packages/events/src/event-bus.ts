@@ -42,9 +42,10 @@ export interface EventBus {
   /**
    * Waits for the events received so far, then calls every reporter's `onSuiteEnd` with the given
    * summary, or one built by `summarizeRuns()` from the runs finished since the last `endSuite`.
-   * Resolves with the summary.
+   * `notStarted` (the runs the caller selected but never started) is added to either. Resolves
+   * with the summary.
    */
-  endSuite(summary?: SuiteSummary): Promise<SuiteSummary>;
+  endSuite(summary?: SuiteSummary, extra?: Pick<SuiteSummary, "notStarted">): Promise<SuiteSummary>;
   /**
    * Resolves once every reporter has processed every event received so far and flushed. Leaves
    * no timer or handle behind, so the process can exit right after.
@@ -52,6 +53,11 @@ export interface EventBus {
   drain(): Promise<void>;
   /** Drains, then unsubscribes from the source. Events published afterwards are ignored. */
   close(): Promise<void>;
+  /**
+   * Calls every reporter's synchronous `emergencyFlush()`, for a process about to exit at once
+   * (a second Ctrl-C). A reporter that throws is reported and the others still run.
+   */
+  emergencyFlush(): void;
 }
 
 const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
@@ -237,7 +243,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
       return Promise.all(gates).then(() => undefined);
     },
 
-    endSuite(summary) {
+    endSuite(summary, extra) {
       return track(
         (async () => {
           await settlePending();
@@ -255,7 +261,10 @@ export function createEventBus(options: EventBusOptions): EventBus {
                 : {},
             );
           }
-          const completeSummary = finalSummary;
+          const completeSummary: SuiteSummary =
+            extra?.notStarted !== undefined && extra.notStarted.length > 0
+              ? { ...finalSummary, notStarted: extra.notStarted }
+              : finalSummary;
           await Promise.all(slots.map((slot) => callHook(slot, "onSuiteEnd", completeSummary)));
           return completeSummary;
         })(),
@@ -268,6 +277,16 @@ export function createEventBus(options: EventBusOptions): EventBus {
       await drain();
       closed = true;
       subscription?.unsubscribe();
+    },
+
+    emergencyFlush() {
+      for (const slot of slots) {
+        try {
+          slot.reporter.emergencyFlush?.();
+        } catch (error) {
+          reportFailure(slot, "emergencyFlush", error);
+        }
+      }
     },
   };
 }

@@ -11,16 +11,22 @@ import { z } from "zod";
 const nonEmptyString = z.string().min(1);
 const tokenCount = z.number().int().nonnegative();
 
+const costUsd = z.number().finite().nonnegative();
+
 const usageCountsSchema = z.object({
   inputTokens: tokenCount,
   outputTokens: tokenCount,
   totalTokens: tokenCount,
+  cachedInputTokens: tokenCount.optional(),
+  costUsd: costUsd.optional(),
 });
 
 const usageSchema = z.looseObject({
   inputTokens: tokenCount,
   outputTokens: tokenCount,
   totalTokens: tokenCount,
+  cachedInputTokens: tokenCount.optional(),
+  costUsd: costUsd.optional(),
   byRole: z.object({
     User: usageCountsSchema.optional(),
     Agent: usageCountsSchema.optional(),
@@ -41,6 +47,7 @@ const eventBaseShape = {
   scenarioRunId: nonEmptyString,
   scenarioId: nonEmptyString,
   scenarioSetId: nonEmptyString,
+  eventId: nonEmptyString.optional(),
 };
 
 /** A tool call of an assistant snapshot message (AG-UI shape). */

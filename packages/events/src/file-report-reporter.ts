@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { ScenarioEvent, ScenarioReporter } from "@scenario/spec";
+import type { ScenarioEvent, ScenarioReporter, SuiteSummary } from "@scenario/spec";
 import { type ReportRun, RunCollector } from "./collect-runs";
 
 /** What a whole-file report needs: its reporter name, where it goes and how the runs render. */
@@ -15,8 +15,9 @@ export interface FileReportOptions {
 
 /**
  * A reporter that collects the runs and rewrites one file from them at the end of the suite and on
- * flush (the HTML and JUnit reports). It writes then renames, so a CI step or a browser never reads
- * half a file, and skips the write when nothing changed since the last one.
+ * flush (the HTML and JUnit reports), with the summary's not-started runs as skipped ones. It
+ * writes then renames, so a CI step or a browser never reads half a file, and skips the write when
+ * nothing changed since the last one.
  */
 export function fileReportReporter(options: FileReportOptions): ScenarioReporter {
   const collector = new RunCollector();
@@ -37,7 +38,12 @@ export function fileReportReporter(options: FileReportOptions): ScenarioReporter
       collector.add(event);
       written = false;
     },
-    onSuiteEnd() {
+    onSuiteEnd(summary: SuiteSummary) {
+      // Runs selected but never started have no events; the summary is where they are known.
+      if (summary.notStarted !== undefined && summary.notStarted.length > 0) {
+        collector.addNotStarted(summary.batchRunId, summary.notStarted);
+        written = false;
+      }
       writeReport();
     },
     async flush() {

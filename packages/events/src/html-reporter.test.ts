@@ -5,6 +5,8 @@ import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureStream, fakeRunEvents } from "../test/fixtures";
+import { RunCollector } from "./collect-runs";
+import { HTML_REPORT_PAGE_SIZE } from "./html-report-client-script";
 import { collectRuns, createEventBus, htmlReporter, renderHtmlReport } from "./index";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -154,9 +156,11 @@ describe.skipIf(!runBrowserTests)("the HTML report in headless Chromium", () => 
     await page.click("#totals button[data-status='CANCELLED']");
     expect(await visibleNames()).toEqual(["Cancelled one"]);
     await page.selectOption("#status-filter", "ALL");
+    // The search waits for typing to pause (debounced), so the list is polled, within a bound.
     await page.fill("#search", "refund");
-    expect(await visibleNames()).toEqual(["Refund flow"]);
+    await expect.poll(visibleNames).toEqual(["Refund flow"]);
     await page.fill("#search", "");
+    await expect.poll(() => page.textContent("#count")).toBe("Showing 4 of 4 runs");
 
     // Failures are open from the start; a passed run opens on a click.
     const failedRun = page.locator("li.run[data-run-id='r2']");
@@ -241,13 +245,15 @@ describe.skipIf(!runBrowserTests)("the HTML report in headless Chromium", () => 
     expect(await page.locator("li.run[data-run-id='a1'] .detail").count()).toBe(0);
     // A group's heading hides with its runs.
     await page.fill("#search", "greet");
+    await expect.poll(() => page.textContent("#count")).toBe("Showing 1 of 6 runs");
     expect(await page.locator("li.repeat-group:visible").count()).toBe(0);
     await page.fill("#search", "refund");
+    await expect.poll(() => page.textContent("#count")).toBe("Showing 3 of 6 runs");
     expect(await page.locator("li.repeat-group:visible .name").allTextContents()).toEqual(["Refund"]);
     expect(pageErrors).toEqual([]);
   });
 
-  it("renders a report of 1,000 runs", async () => {
+  it("renders a report of 1,000 runs a page at a time, the rest on scroll", async () => {
     const events = Array.from({ length: 1000 }, (_, index) =>
       fakeRunEvents({
         runId: `run-${index}`,
@@ -260,17 +266,90 @@ describe.skipIf(!runBrowserTests)("the HTML report in headless Chromium", () => 
     writeFileSync(path, renderHtmlReport(collectRuns(events)));
     await page.goto(pathToFileURL(path).href);
     await expect.poll(() => page.textContent("#count")).toBe("Showing 1000 of 1000 runs");
-    expect(await page.locator("li.run").count()).toBe(1000);
-    // Details are drawn only when a run is opened: the first 50 failures are, by default.
-    expect(await page.locator(".detail").count()).toBe(50);
+    // One page of rows is drawn; the rest wait behind "Show more" and come on scroll.
+    expect(await page.locator("li.run").count()).toBe(HTML_REPORT_PAGE_SIZE);
+    // Details are drawn only when a run is opened: failures are, by default (every 10th run here).
+    expect(await page.locator(".detail").count()).toBe(HTML_REPORT_PAGE_SIZE / 10);
+    await page.locator("#more").scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator("li.run").count()).toBeGreaterThan(HTML_REPORT_PAGE_SIZE);
+    // Dispatched, not clicked: scrolling to the button draws the next page and moves it away.
+    await page.locator("#more button").dispatchEvent("click");
+    await expect.poll(() => page.locator("li.run").count()).toBeGreaterThanOrEqual(HTML_REPORT_PAGE_SIZE * 3);
     await page.selectOption("#status-filter", "FAILED");
     expect(await page.textContent("#count")).toBe("Showing 100 of 1000 runs");
+    expect(await page.locator("li.run").count()).toBe(100);
+    // Only the first 50 failures open by default, wherever they were first drawn.
+    expect(await page.locator(".detail").count()).toBe(50);
     const last = page.locator("li.run[data-run-id='run-990']");
     expect(await last.locator(".detail").count()).toBe(0);
     await last.locator("summary").click();
     await expect.poll(() => last.locator(".message").count()).toBe(4);
     expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it("lists runs that never started as skipped, their names inert", async () => {
+    const collector = new RunCollector();
+    for (const event of fakeRunEvents({ runId: "done", name: "Ran" })) collector.add(event);
+    collector.addNotStarted("batch-1", [
+      {
+        scenarioId: "later",
+        scenarioSetId: "default",
+        name: `Later ${XSS_IMG}`,
+        reason: "Interrupted first.",
+      },
+      { scenarioId: "last", scenarioSetId: "default", name: "Last", reason: "Interrupted first." },
+    ]);
+    const path = join(directory, "skipped.html");
+    writeFileSync(path, renderHtmlReport(collector.list()));
+    await page.goto(pathToFileURL(path).href);
+    await expect.poll(() => page.textContent("#count")).toBe("Showing 3 of 3 runs");
+    expect(await page.textContent("#totals button[data-status='SKIPPED']")).toBe("2Skipped");
+    await page.selectOption("#status-filter", "SKIPPED");
+    expect(await page.locator("li.run .name").allTextContents()).toEqual([`Later ${XSS_IMG}`, "Last"]);
+    const skipped = page.locator("li.run[data-status='SKIPPED']").first();
+    await skipped.locator("summary").click();
+    expect(await skipped.locator(".verdict-reasoning").textContent()).toBe("Interrupted first.");
+    expect(await page.locator("img").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
   });
+
+  it("loads 10,000 runs and filters them by typing, the page answering throughout (issue 14, defect 6)", async () => {
+    const runs = collectRuns(
+      Array.from({ length: 10_000 }, (_, index) =>
+        fakeRunEvents({
+          runId: `run-${index}`,
+          name: `Scenario number ${index}`,
+          setId: `set-${index % 7}`,
+          status: index % 10 === 0 ? "FAILED" : "SUCCESS",
+        }),
+      ).flat(),
+    );
+    const path = join(directory, "huge.html");
+    writeFileSync(path, renderHtmlReport(runs));
+    await page.goto(pathToFileURL(path).href);
+    await expect
+      .poll(() => page.textContent("#count"), { timeout: 30_000 })
+      .toBe("Showing 10000 of 10000 runs");
+    expect(await page.locator("li.run").count()).toBe(HTML_REPORT_PAGE_SIZE);
+
+    // Typed key by key, as a person would: each keystroke fires an input event.
+    await page.locator("#search").pressSequentially("number 12");
+    // "number 12", "number 120".."129", "number 1200".."1299": 1 + 10 + 100 runs.
+    await expect
+      .poll(() => page.textContent("#count"), { timeout: 30_000 })
+      .toBe("Showing 111 of 10000 runs");
+    // The page answers a round trip at once: its main thread is not stuck in a re-render.
+    expect(await page.evaluate(() => document.querySelectorAll("#runs > li.run").length)).toBe(111);
+    expect(await page.locator("li.run .name").first().textContent()).toBe("Scenario number 12");
+
+    await page.fill("#search", "");
+    await page.selectOption("#set-filter", "set-3");
+    await expect
+      .poll(() => page.textContent("#count"), { timeout: 30_000 })
+      .toBe("Showing 1429 of 10000 runs");
+    expect(await page.locator("li.run").count()).toBe(HTML_REPORT_PAGE_SIZE);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });
 
 if (!runBrowserTests) {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ScenarioEvent } from "@scenario/spec";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { captureStream, type FakeCollector, fakeRunEvents, startCollector } from "../test/fixtures";
-import { createEventBus, httpReporter } from "./index";
+import { captureStream, type FakeCollector, fakeRunEvents, startCollector, waitFor } from "../test/fixtures";
+import { createEventBus, httpReporter, scenarioEventId } from "./index";
 
 const API_KEY = "sk-test-0123456789abcdef";
 
@@ -20,14 +20,19 @@ afterEach(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function collector(respond?: Parameters<typeof startCollector>[0]) {
-  const started = await startCollector(respond);
+async function collector(respond?: Parameters<typeof startCollector>[0], port?: number) {
+  const started = await startCollector(respond, { port });
   collectors.push(started);
   return started;
 }
 
 function ofRun(events: readonly ScenarioEvent[], runId: string) {
   return events.filter((event) => event.scenarioRunId === runId);
+}
+
+/** The events as the collector receives them: each with its stable id. */
+function withIds(events: readonly ScenarioEvent[]): ScenarioEvent[] {
+  return events.map((event) => ({ ...event, eventId: scenarioEventId(event) }));
 }
 
 /** Two runs whose events are published interleaved, as parallel runs would. */
@@ -76,8 +81,8 @@ describe("httpReporter", () => {
       expect(request.headers["x-project-id"]).toBe("project-7");
       expect(request.headers["content-type"]).toBe("application/json");
     }
-    expect(ofRun(server.accepted, "a")).toEqual(a);
-    expect(ofRun(server.accepted, "b")).toEqual(b);
+    expect(ofRun(server.accepted, "a")).toEqual(withIds(a));
+    expect(ofRun(server.accepted, "b")).toEqual(withIds(b));
     expect(stderr.text()).toBe("");
   });
 
@@ -132,8 +137,8 @@ describe("httpReporter", () => {
     for (const event of interleaved) bus.publish(event);
     await bus.drain();
     expect(server.requests.length).toBe(interleaved.length + 6);
-    expect(ofRun(server.accepted, "a")).toEqual(a);
-    expect(ofRun(server.accepted, "b")).toEqual(b);
+    expect(ofRun(server.accepted, "a")).toEqual(withIds(a));
+    expect(ofRun(server.accepted, "b")).toEqual(withIds(b));
     expect(stderr.text()).toContain("(HTTP 500); retrying with backoff");
     expect(stderr.text().trim().split("\n")).toHaveLength(1);
     expect(stderr.text()).not.toContain(API_KEY);
@@ -158,8 +163,8 @@ describe("httpReporter", () => {
     const { a, b, interleaved } = twoRuns();
     for (const event of interleaved) bus.publish(event);
     await bus.drain();
-    expect(ofRun(server.accepted, "a")).toEqual(a);
-    expect(ofRun(server.accepted, "b")).toEqual(b);
+    expect(ofRun(server.accepted, "a")).toEqual(withIds(a));
+    expect(ofRun(server.accepted, "b")).toEqual(withIds(b));
     expect(stderr.text()).toContain("request aborted or timed out");
     expect(stderr.text()).not.toContain(API_KEY);
   });
@@ -220,12 +225,12 @@ describe("httpReporter", () => {
       .split("\n")
       .slice(1)
       .map((line) => JSON.parse(line));
-    expect(ofRun(spooled, "a")).toEqual(a);
-    expect(ofRun(spooled, "b")).toEqual(b);
+    expect(ofRun(spooled, "a")).toEqual(withIds(a));
+    expect(ofRun(spooled, "b")).toEqual(withIds(b));
     const warnings = stderr.text();
     expect(warnings).toContain("ECONNREFUSED");
     expect(warnings).toContain(
-      `${interleaved.length} events could not be delivered to ${endpoint} within 300 ms`,
+      `${interleaved.length} events could not be delivered to ${endpoint} (unreachable: ECONNREFUSED)`,
     );
     expect(warnings).not.toContain(API_KEY);
     expect(warnings).not.toContain("vegetarian");
@@ -238,9 +243,9 @@ describe("httpReporter", () => {
     const c = fakeRunEvents({ runId: "c" });
     for (const event of c) nextBus.publish(event);
     await nextBus.drain();
-    expect(ofRun(server.accepted, "a")).toEqual(a);
-    expect(ofRun(server.accepted, "b")).toEqual(b);
-    expect(ofRun(server.accepted, "c")).toEqual(c);
+    expect(ofRun(server.accepted, "a")).toEqual(withIds(a));
+    expect(ofRun(server.accepted, "b")).toEqual(withIds(b));
+    expect(ofRun(server.accepted, "c")).toEqual(withIds(c));
     expect(server.accepted.slice(0, 2).map((event) => event.scenarioRunId)).not.toContain("c");
     expect(readdirSync(spoolDir)).toEqual([]);
     expect(nextStderr.text()).toBe("");
@@ -262,7 +267,7 @@ describe("httpReporter", () => {
     expect(readdirSync(join(directory, ".scenario", "spool"))).toHaveLength(1);
   });
 
-  it("keeps its queue bounded by dropping old snapshots, never a finished event", async () => {
+  it("writes every event to the spool before sending it, and removes it once acknowledged", async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((done) => {
       release = done;
@@ -271,45 +276,153 @@ describe("httpReporter", () => {
       await gate;
       response.writeHead(200).end();
     });
+    const reporter = httpReporter(reporterOptions(server.url, captureStream()));
+    const { interleaved } = twoRuns();
+    for (const event of interleaved) reporter.onEvent?.(event);
+    // Nothing is acknowledged yet: every event is already on disk, with its id.
+    expect(readSpool().map((event) => event.eventId)).toEqual(withIds(interleaved).map((e) => e.eventId));
+    release();
+    await reporter.flush?.();
+    expect(idsOf(server.accepted).sort()).toEqual(idsOf(withIds(interleaved)).sort());
+    expect(readdirSync(spoolDir())).toEqual([]);
+  });
+
+  it("drops nothing at any backlog size: the in-memory bound only limits what is read back at once", async () => {
+    const port = await unusedPort();
     const stderr = captureStream();
+    // A drain timeout the test would never outlive: a refused connection must not be waited for.
     const reporter = httpReporter({
-      ...reporterOptions(server.url, stderr),
-      maxQueueSize: 5,
+      ...reporterOptions(`http://127.0.0.1:${port}`, stderr),
+      maxQueueSize: 16,
+      drainTimeoutMs: 600_000,
+    });
+    const emitted = Array.from({ length: 400 }, (_, index) => fakeRunEvents({ runId: `r${index}` })).flat();
+    for (const event of emitted) reporter.onEvent?.(event);
+    await reporter.flush?.();
+    expect(readSpool()).toEqual(withIds(emitted));
+    expect(stderr.text()).toContain(`${emitted.length} events could not be delivered`);
+    expect(stderr.text()).not.toMatch(/drop/i);
+  });
+
+  it("resends a backlog oldest first and in order, without starving the current run's events", async () => {
+    const port = await unusedPort();
+    const first = httpReporter({ ...reporterOptions(`http://127.0.0.1:${port}`, captureStream()) });
+    const backlog = Array.from({ length: 30 }, (_, index) => fakeRunEvents({ runId: `old${index}` })).flat();
+    for (const event of backlog) first.onEvent?.(event);
+    await first.flush?.();
+    expect(readSpool()).toHaveLength(backlog.length);
+
+    const server = await startCollectorOn(port);
+    const next = httpReporter({
+      ...reporterOptions(`http://127.0.0.1:${port}`, captureStream()),
+      maxQueueSize: 4,
+      maxConcurrentRequests: 1,
+      drainTimeoutMs: 60_000,
+    });
+    const current = fakeRunEvents({ runId: "now" });
+    for (const event of current) next.onEvent?.(event);
+    await next.flush?.();
+
+    const arrived = server.accepted.map((event) => event.scenarioRunId);
+    expect(ofRun(server.accepted, "now")).toEqual(withIds(current));
+    // The current run's events went out long before the backlog was through.
+    expect(arrived.lastIndexOf("now")).toBeLessThan(backlog.length / 2);
+    const oldRuns = Array.from({ length: 30 }, (_, index) => `old${index}`);
+    for (const runId of oldRuns)
+      expect(ofRun(server.accepted, runId)).toEqual(withIds(ofRun(backlog, runId)));
+    // Oldest first: the earlier runs' events start arriving before the later runs'.
+    const firstArrivals = oldRuns.map((runId) => arrived.indexOf(runId));
+    expect(firstArrivals).toEqual([...firstArrivals].sort((left, right) => left - right));
+    expect(new Set(idsOf(server.accepted)).size).toBe(server.accepted.length);
+    expect(readdirSync(spoolDir())).toEqual([]);
+  });
+
+  it("keeps exactly the unacknowledged events: emitted = acknowledged + spooled, none in both", async () => {
+    let answered = 0;
+    const server = await collector((_request, response) => {
+      answered += 1;
+      response.writeHead(answered <= 7 ? 200 : 503).end();
+    });
+    const reporter = httpReporter({ ...reporterOptions(server.url, captureStream()), drainTimeoutMs: 100 });
+    const emitted = withIds(
+      Array.from({ length: 5 }, (_, index) => fakeRunEvents({ runId: `r${index}` })).flat(),
+    );
+    for (const event of emitted) reporter.onEvent?.(event);
+    // Some events acknowledged out of order (the runs go in parallel), the rest being retried.
+    await waitFor(() => answered >= 12);
+    await reporter.flush?.();
+    const acknowledged = idsOf(server.accepted);
+    const spooled = idsOf(readSpool());
+    expect(acknowledged).toHaveLength(7);
+    expect(acknowledged.filter((id) => spooled.includes(id))).toEqual([]);
+    expect([...acknowledged, ...spooled].sort()).toEqual(idsOf(emitted).sort());
+    // The rewrite went through a temporary file that is gone.
+    expect(readdirSync(spoolDir()).filter((name) => name.includes(".tmp"))).toEqual([]);
+  });
+
+  it("gives a slow collector a bounded drain; an abandoned request's event is resent once with the same id", async () => {
+    const held: Array<() => void> = [];
+    const slow = await collector(
+      (_request, response) =>
+        new Promise<void>((done) => {
+          held.push(() => {
+            if (!response.destroyed) response.writeHead(200).end();
+            done();
+          });
+        }),
+    );
+    const reporter = httpReporter({
+      ...reporterOptions(slow.url, captureStream()),
+      drainTimeoutMs: 200,
       maxConcurrentRequests: 1,
     });
-    const bus = createEventBus({ reporters: [reporter], stderr });
-    const runs = ["a", "b", "c"].map((runId) => fakeRunEvents({ runId }));
-    for (const events of runs) for (const event of events) bus.publish(event);
-    // Many finished events alone may exceed the bound: they are kept.
-    const finishedOnly = Array.from(
-      { length: 8 },
-      (_, index) => fakeRunEvents({ runId: `f${index}` }).at(-1)!,
-    );
-    for (const event of finishedOnly) bus.publish(event);
-    await new Promise((done) => setTimeout(done, 50));
-    release();
-    await bus.drain();
+    const emitted = withIds(fakeRunEvents({ runId: "a" }));
+    for (const event of emitted) reporter.onEvent?.(event);
+    await reporter.flush?.();
+    // One request reached the collector and was abandoned unanswered; every event is still spooled.
+    expect(slow.requests).toHaveLength(1);
+    const abandonedId = (JSON.parse(slow.requests[0]!.body) as ScenarioEvent).eventId;
+    expect(idsOf(readSpool())).toEqual(idsOf(emitted));
+    for (const answer of held) answer();
 
-    const finishedIds = server.accepted
-      .filter((event) => event.type === "SCENARIO_RUN_FINISHED")
-      .map((event) => event.scenarioRunId);
-    expect(finishedIds.sort()).toEqual(
-      ["a", "b", "c", ...finishedOnly.map((event) => event.scenarioRunId)].sort(),
-    );
-    const snapshots = server.accepted.filter((event) => event.type === "SCENARIO_MESSAGE_SNAPSHOT");
-    expect(snapshots.length).toBeLessThan(12);
-    for (const runId of ["a", "b", "c"]) {
-      const accepted = ofRun(server.accepted, runId);
-      const original = ofRun(runs.flat(), runId);
-      // What arrived is in the original order.
-      const keys = original.map((event) => JSON.stringify(event));
-      const positions = accepted.map((event) => keys.indexOf(JSON.stringify(event)));
-      expect(positions).not.toContain(-1);
-      expect(positions).toEqual([...positions].sort((left, right) => left - right));
-    }
-    const warnings = stderr.text();
-    expect(warnings.match(/over its bound of 5 events/g)).toHaveLength(1);
-    expect(warnings).toMatch(/dropped \d+ message snapshots/);
+    const healthy = await collector();
+    const next = httpReporter(reporterOptions(healthy.url, captureStream()));
+    await next.flush?.();
+    expect(healthy.accepted).toEqual([]);
+    // Same endpoint again: the spool is for the slow collector's address.
+    const again = httpReporter(reporterOptions(slow.url, captureStream()));
+    const before = slow.requests.length;
+    held.length = 0;
+    await waitForAnswering(again, held);
+    const resent = slow.requests
+      .slice(before)
+      .map((request) => (JSON.parse(request.body) as ScenarioEvent).eventId);
+    expect(resent).toEqual(idsOf(emitted));
+    expect(resent.filter((id) => id === abandonedId)).toHaveLength(1);
+    expect(readdirSync(spoolDir())).toEqual([]);
+  });
+
+  it("emergencyFlush() keeps every unacknowledged event on disk, synchronously", async () => {
+    let answered = 0;
+    const server = await collector((_request, response) => {
+      answered += 1;
+      if (answered <= 3) response.writeHead(200).end();
+      // The rest hang: the process is leaving before they could be answered.
+    });
+    const stderr = captureStream();
+    const reporter = httpReporter({ ...reporterOptions(server.url, stderr), maxConcurrentRequests: 1 });
+    const emitted = withIds(fakeRunEvents({ runId: "a" }).concat(fakeRunEvents({ runId: "b" })));
+    for (const event of emitted) reporter.onEvent?.(event);
+    await waitFor(() => server.requests.length >= 4);
+    reporter.emergencyFlush?.();
+    const acknowledged = idsOf(server.accepted);
+    const spooled = idsOf(readSpool());
+    expect(acknowledged).toHaveLength(3);
+    expect(acknowledged.filter((id) => spooled.includes(id))).toEqual([]);
+    expect([...acknowledged, ...spooled].sort()).toEqual(idsOf(emitted).sort());
+    // Released under its plain name, so the next run may claim it.
+    expect(readdirSync(spoolDir()).every((name) => name.endsWith(".jsonl"))).toBe(true);
+    expect(stderr.text()).toContain(`${spooled.length} events could not be delivered`);
   });
 
   it("skips an invalid event handed to it directly, warning once", async () => {
@@ -335,7 +448,8 @@ describe("httpReporter", () => {
     reporter.onEvent?.(fakeRunEvents({ runId: "a" })[0]!);
     await reporter.flush?.();
     expect(seen).toEqual([`${server.url}/api/scenario-events`]);
-    expect(existsSync(join(directory, ".scenario"))).toBe(false);
+    // Acknowledged, so nothing is left in the spool.
+    expect(readdirSync(join(directory, ".scenario", "spool"))).toEqual([]);
   });
 
   it("refuses an endpoint that is not a URL with a clear error", () => {
@@ -345,36 +459,44 @@ describe("httpReporter", () => {
   });
 });
 
-async function startCollectorOn(port: number): Promise<FakeCollector> {
-  const accepted: ScenarioEvent[] = [];
-  const requests: FakeCollector["requests"] = [];
-  const server = createServer((incoming, response) => {
-    let body = "";
-    incoming.on("data", (chunk) => {
-      body += chunk;
-    });
-    incoming.on("end", () => {
-      requests.push({
-        method: incoming.method ?? "",
-        url: incoming.url ?? "",
-        headers: incoming.headers,
-        body,
-      });
-      accepted.push(JSON.parse(body));
-      response.writeHead(201).end("{}");
-    });
+function spoolDir(): string {
+  return join(directory, ".scenario", "spool");
+}
+
+/** Every event in the spool folder, file by file (oldest first). */
+function readSpool(): ScenarioEvent[] {
+  if (!existsSync(spoolDir())) return [];
+  return readdirSync(spoolDir())
+    .sort()
+    .flatMap((name) =>
+      readFileSync(join(spoolDir(), name), "utf8")
+        .split("\n")
+        .slice(1)
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as ScenarioEvent),
+    );
+}
+
+function idsOf(events: readonly ScenarioEvent[]): string[] {
+  return events.map((event) => event.eventId ?? "(none)");
+}
+
+// Flushes while answering every request the collector holds, until the reporter is done.
+async function waitForAnswering(
+  reporter: ReturnType<typeof httpReporter>,
+  held: Array<() => void>,
+): Promise<void> {
+  let done = false;
+  const flushed = reporter.flush?.().then(() => {
+    done = true;
   });
-  await new Promise<void>((done) => server.listen(port, "127.0.0.1", done));
-  const started: FakeCollector = {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    accepted,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-  collectors.push(started);
-  return started;
+  for (let round = 0; round < 500 && !done; round += 1) {
+    for (const answer of held.splice(0)) answer();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await flushed;
+}
+
+async function startCollectorOn(port: number): Promise<FakeCollector> {
+  return collector(undefined, port);
 }

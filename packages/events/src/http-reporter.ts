@@ -1,13 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import {
-  ConfigurationError,
-  type ScenarioEvent,
-  ScenarioEventType,
-  type ScenarioReporter,
-} from "@scenario/spec";
+import { resolve } from "node:path";
+import { ConfigurationError, type ScenarioEvent, type ScenarioReporter } from "@scenario/spec";
+import { describeFailure, parseRetryAfterMs, UNREACHABLE_CODES } from "./describe-failure";
 import { validateScenarioEvent } from "./event-schemas";
+import { openEventSpool, type SpoolEntry } from "./event-spool";
 import { type OutputStream, writeLine } from "./output-stream";
 
 /** The LangWatch cloud, used when no endpoint is configured. */
@@ -26,19 +21,19 @@ export interface HttpReporterOptions {
   /** The fetch implementation. @default globalThis.fetch */
   fetch?: typeof fetch;
   /**
-   * The most events held for sending. Over it the oldest message snapshots are dropped first (a
-   * later snapshot repeats the whole conversation), then the oldest run-started events; finished
-   * events are never dropped.
-   * @default 1000
+   * The most events held in memory for sending. Every event is written to the spool file first
+   * and read back from it, so the rest wait on disk: nothing is dropped, at any suite size.
+   * @default 256
    */
   maxQueueSize?: number;
   /**
-   * How long `flush()` (the bus's `drain()`) waits for the queue to empty, in milliseconds. What is
-   * still undelivered then is saved to the spool folder and sent first by the next reporter.
-   * @default 10000
+   * How long `flush()` (the bus's `drain()`) waits for a slow collector, in milliseconds. What is
+   * unacknowledged then stays in the spool folder and is sent first by the next reporter. A
+   * collector that refuses connections is not waited for at all.
+   * @default 3000
    */
   drainTimeoutMs?: number;
-  /** Where undelivered events are saved, relative to `cwd`. @default ".scenario/spool" */
+  /** Where events wait until the collector acknowledges them, relative to `cwd`. @default ".scenario/spool" */
   spoolDir?: string;
   /** The folder `spoolDir` is relative to. @default process.cwd() */
   cwd?: string;
@@ -56,31 +51,18 @@ export interface HttpReporterOptions {
   debug?: boolean;
 }
 
-interface QueuedEvent {
-  readonly event: ScenarioEvent;
-  readonly sequence: number;
-  inFlight: boolean;
-}
-
-type PostOutcome = { status: number; retryAfter: string | null } | { failure: string };
+type PostOutcome = { status: number; retryAfter: string | null } | { failure: string; unreachable: boolean };
 
 type DeliveryOutcome = "delivered" | "rejected" | "stopped";
 
-interface SpoolHeader {
-  scenarioSpool: 1;
-  endpoint: string;
-  projectId: string | null;
-}
-
-const SPOOL_SUFFIX = ".jsonl";
-const CLAIM_MARKER = ".claimed-";
-
 /**
  * The HTTP reporter: posts every event to a LangWatch-compatible collector
- * (`POST {endpoint}/api/scenario-events`), in order per run and runs in parallel. Retries network
- * failures, 5xx and 429 with exponential backoff (honouring `Retry-After`); events still
- * undelivered when `flush()` times out are spooled to disk and sent by the next reporter, so a
- * finished event is never lost. Without an API key it warns once and sends nothing.
+ * (`POST {endpoint}/api/scenario-events`), in order per run and runs in parallel. Every event is
+ * first appended to a spool file (write-ahead) and leaves it only once the collector answered 2xx;
+ * what is unacknowledged when `flush()` ends stays there and is resent, oldest first, by the next
+ * reporter. Each event carries a stable `eventId` so the collector can drop a resent copy. Retries
+ * network failures, 5xx and 429 with exponential backoff (honouring `Retry-After`). Without an
+ * API key it warns once and sends nothing.
  */
 export function httpReporter(options: HttpReporterOptions = {}): ScenarioReporter {
   const env = options.env ?? process.env;
@@ -112,8 +94,8 @@ export function httpReporter(options: HttpReporterOptions = {}): ScenarioReporte
     projectId: projectId === "" ? undefined : projectId,
     endpoint,
     fetchImplementation: options.fetch ?? globalThis.fetch,
-    maxQueueSize: options.maxQueueSize ?? 1000,
-    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+    maxQueueSize: Math.max(1, options.maxQueueSize ?? 256),
+    drainTimeoutMs: options.drainTimeoutMs ?? 3000,
     spoolDir: resolve(options.cwd ?? process.cwd(), options.spoolDir ?? ".scenario/spool"),
     initialRetryDelayMs: options.initialRetryDelayMs ?? 500,
     maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
@@ -151,25 +133,25 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
     Authorization: `Bearer ${apiKey}`,
   };
   if (settings.projectId !== undefined) headers["X-Project-Id"] = settings.projectId;
-  const spoolHeader: SpoolHeader = {
-    scenarioSpool: 1,
-    endpoint: base,
-    projectId: settings.projectId ?? null,
-  };
+  const spool = openEventSpool({
+    dir: settings.spoolDir,
+    header: { scenarioSpool: 1, endpoint: base, projectId: settings.projectId ?? null },
+  });
 
-  const queues = new Map<string, QueuedEvent[]>();
+  const queues = new Map<string, SpoolEntry[]>();
   const activeSenders = new Map<string, Promise<void>>();
   const inFlightControllers = new Set<AbortController>();
   const sleepers = new Set<{ timer: ReturnType<typeof setTimeout>; wake: () => void }>();
   const slotWaiters: Array<() => void> = [];
-  const idleWaiters: Array<() => void> = [];
+  const stateListeners = new Set<() => void>();
   let queuedCount = 0;
-  let sequence = 0;
   let requestsInFlight = 0;
   let stopped = false;
-  let claimedSpoolFiles: string[] = [];
+  let closedForGood = false;
+  // The last attempt found nobody listening (connection refused, unknown host).
+  let unreachable = false;
+  let lastFailure = "";
   const warned = new Set<string>();
-  let droppedCount = 0;
 
   const log = (line: string) => writeLine(stderr, `[scenario] ${line.split(apiKey).join("[redacted]")}`);
   const warnOnce = (key: string, line: string) => {
@@ -180,10 +162,8 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
   const debugLog = (line: string) => {
     if (settings.debug) log(`HTTP reporter: ${line}`);
   };
-
-  const notifyIdle = () => {
-    if (queuedCount > 0 || activeSenders.size > 0) return;
-    for (const wake of idleWaiters.splice(0)) wake();
+  const notifyState = () => {
+    for (const listener of [...stateListeners]) listener();
   };
 
   const acquireSlot = async (): Promise<boolean> => {
@@ -210,7 +190,7 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
         }, delayMs),
         wake,
       };
-      // Backoff must never keep the process alive by itself: drain() decides how long to wait.
+      // Backoff must never keep the process alive by itself: flush() decides how long to wait.
       sleeper.timer.unref?.();
       sleepers.add(sleeper);
     });
@@ -239,15 +219,16 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
       await response.arrayBuffer().catch(() => undefined);
       return { status: response.status, retryAfter: response.headers.get("retry-after") };
     } catch (error) {
-      return { failure: describeFailure(error, controller.signal.aborted) };
+      const failure = describeFailure(error, controller.signal.aborted);
+      return { failure, unreachable: UNREACHABLE_CODES.has(failure) };
     } finally {
       clearTimeout(timer);
       inFlightControllers.delete(controller);
     }
   };
 
-  const deliver = async (item: QueuedEvent): Promise<DeliveryOutcome> => {
-    const body = JSON.stringify(item.event);
+  const deliver = async (entry: SpoolEntry): Promise<DeliveryOutcome> => {
+    const body = JSON.stringify(entry.event);
     for (let attempt = 0; ; attempt += 1) {
       if (!(await acquireSlot())) return "stopped";
       let outcome: PostOutcome;
@@ -257,6 +238,8 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
         releaseSlot();
       }
       if (stopped) return "stopped";
+      unreachable = "failure" in outcome && outcome.unreachable;
+      if (unreachable) notifyState();
       if ("status" in outcome && outcome.status >= 200 && outcome.status < 300) {
         if (attempt > 0) debugLog(`delivered an event after ${attempt + 1} attempts`);
         return "delivered";
@@ -271,31 +254,44 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
         );
         return "rejected";
       }
-      const reason = "status" in outcome ? `HTTP ${outcome.status}` : outcome.failure;
+      lastFailure = "status" in outcome ? `HTTP ${outcome.status}` : outcome.failure;
       warnOnce(
         "retrying",
-        `Cannot deliver events to the collector at ${where} (${reason}); retrying with backoff. ` +
-          "What is still undelivered when the run ends is saved and sent by the next run.",
+        `Cannot deliver events to the collector at ${where} (${lastFailure}); retrying with backoff. ` +
+          "Every event is kept in the spool until the collector acknowledges it.",
       );
       await sleep(retryDelayMs(attempt, "status" in outcome ? outcome.retryAfter : null));
     }
   };
 
+  // Reads events back from the spool into per-run queues, up to the in-memory bound.
+  const pump = () => {
+    while (!stopped && queuedCount < settings.maxQueueSize) {
+      const entry = spool.next();
+      if (entry === undefined) return;
+      const runId = entry.event.scenarioRunId;
+      const queue = queues.get(runId) ?? [];
+      queues.set(runId, queue);
+      queue.push(entry);
+      queuedCount += 1;
+      startSender(runId);
+    }
+  };
+
   const runSender = async (runId: string) => {
     for (;;) {
-      const queue = queues.get(runId);
-      const item = queue?.[0];
-      if (queue === undefined || item === undefined) {
+      const entry = queues.get(runId)?.[0];
+      if (entry === undefined) {
         queues.delete(runId);
         return;
       }
       if (stopped) return;
-      item.inFlight = true;
-      const outcome = await deliver(item);
-      item.inFlight = false;
+      const outcome = await deliver(entry);
       if (outcome === "stopped") return;
-      queue.shift();
+      queues.get(runId)?.shift();
       queuedCount -= 1;
+      spool.settle(entry);
+      pump();
     }
   };
 
@@ -309,65 +305,35 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
         activeSenders.delete(runId);
         // An event may have arrived between the sender's last look and its exit.
         if (!stopped && (queues.get(runId)?.length ?? 0) > 0) startSender(runId);
-        notifyIdle();
+        notifyState();
       });
     activeSenders.set(runId, sender);
   };
 
-  const dropOldest = (): boolean => {
-    let victim: { queue: QueuedEvent[]; index: number; item: QueuedEvent } | undefined;
-    for (const type of [ScenarioEventType.MESSAGE_SNAPSHOT, ScenarioEventType.RUN_STARTED]) {
-      for (const queue of queues.values()) {
-        queue.forEach((item, index) => {
-          if (item.inFlight || item.event.type !== type) return;
-          if (victim === undefined || item.sequence < victim.item.sequence) victim = { queue, index, item };
-        });
-      }
-      if (victim !== undefined) break;
-    }
-    if (victim === undefined) return false;
-    victim.queue.splice(victim.index, 1);
-    queuedCount -= 1;
-    droppedCount += 1;
-    return true;
-  };
+  const isIdle = () => queuedCount === 0 && activeSenders.size === 0;
 
-  const enqueue = (event: ScenarioEvent) => {
-    const runId = event.scenarioRunId;
-    const queue = queues.get(runId) ?? [];
-    queues.set(runId, queue);
-    queue.push({ event, sequence: sequence++, inFlight: false });
-    queuedCount += 1;
-    while (queuedCount > settings.maxQueueSize && dropOldest()) {
-      warnOnce(
-        "dropping",
-        `The HTTP reporter's queue is over its bound of ${settings.maxQueueSize} events (the collector is slow ` +
-          "or unreachable); dropping the oldest message snapshots. Finished events are never dropped.",
-      );
-    }
-    startSender(runId);
-  };
-
-  const waitUntilIdle = (timeoutMs: number): Promise<boolean> => {
-    if (queuedCount === 0 && activeSenders.size === 0) return Promise.resolve(true);
-    return new Promise<boolean>((done) => {
-      const wake = () => {
-        clearTimeout(timer);
-        done(true);
+  // True once everything is acknowledged; false when the time is up or nobody is listening.
+  const waitForDelivery = (timeoutMs: number): Promise<boolean> =>
+    new Promise<boolean>((done) => {
+      const check = () => {
+        if (isIdle()) finish(true);
+        else if (unreachable) finish(false);
       };
-      const timer = setTimeout(() => {
-        const index = idleWaiters.indexOf(wake);
-        if (index >= 0) idleWaiters.splice(index, 1);
-        done(false);
-      }, timeoutMs);
+      const finish = (delivered: boolean) => {
+        clearTimeout(timer);
+        stateListeners.delete(check);
+        done(delivered);
+      };
       // Deliberately not unref'd: whoever awaits flush() needs the process alive until it settles.
       // The timer is always cleared or fired by then, so nothing lingers.
-      idleWaiters.push(wake);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      stateListeners.add(check);
+      check();
     });
-  };
 
-  const stopAndCollect = async (): Promise<ScenarioEvent[]> => {
+  const stop = async () => {
     stopped = true;
+    // An abandoned request's event stays in the spool and goes again, with the same eventId.
     for (const controller of inFlightControllers) controller.abort();
     for (const sleeper of sleepers) {
       clearTimeout(sleeper.timer);
@@ -376,139 +342,71 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
     sleepers.clear();
     for (const wake of slotWaiters.splice(0)) wake();
     await Promise.all([...activeSenders.values()]);
-    const remaining = [...queues.values()].flat().sort((left, right) => left.sequence - right.sequence);
     queues.clear();
     queuedCount = 0;
-    stopped = false;
-    return remaining.map((item) => item.event);
   };
 
-  const writeSpool = (events: ScenarioEvent[]) => {
-    if (events.length === 0) return;
-    const path = join(
-      settings.spoolDir,
-      `${Date.now()}-${process.pid}-${randomUUID().slice(0, 8)}${SPOOL_SUFFIX}`,
-    );
+  const releaseSpool = (reason: string) => {
+    let kept: number;
     try {
-      mkdirSync(settings.spoolDir, { recursive: true });
-      const lines = [JSON.stringify(spoolHeader), ...events.map((event) => JSON.stringify(event))];
-      writeFileSync(`${path}.tmp`, `${lines.join("\n")}\n`);
-      renameSync(`${path}.tmp`, path);
-      log(
-        `${events.length} event${events.length === 1 ? "" : "s"} could not be delivered to ${where} within ` +
-          `${settings.drainTimeoutMs} ms; saved to ${path} and sent first by the next run.`,
-      );
+      kept = spool.close().kept;
     } catch (error) {
       log(
-        `${events.length} undelivered events could not be saved to ${settings.spoolDir} ` +
-          `(${describeFailure(error, false)}); they are lost.`,
+        `The HTTP reporter could not tidy its spool in ${settings.spoolDir} (${describeFailure(error, false)}); ` +
+          "its events stay there and are resent (with the same ids) by the next run.",
       );
-    }
-  };
-
-  const loadSpool = () => {
-    let names: string[];
-    try {
-      names = readdirSync(settings.spoolDir);
-    } catch {
       return;
     }
-    for (const name of names.sort()) {
-      if (!isClaimable(name)) continue;
-      const path = join(settings.spoolDir, name);
-      let lines: string[];
-      try {
-        lines = readFileSync(path, "utf8").split("\n");
-      } catch {
-        continue;
-      }
-      const header = parseJson(lines[0] ?? "") as Partial<SpoolHeader> | undefined;
-      // Events spooled for another collector or project are left for a reporter configured for it.
-      if (header?.endpoint !== spoolHeader.endpoint || header.projectId !== spoolHeader.projectId) continue;
-      const claimed = `${path.split(CLAIM_MARKER)[0]}${CLAIM_MARKER}${process.pid}`;
-      try {
-        // Renaming claims the file, so two processes starting together do not both send it.
-        renameSync(path, claimed);
-      } catch {
-        continue;
-      }
-      claimedSpoolFiles.push(claimed);
-      let loaded = 0;
-      for (const line of lines.slice(1)) {
-        const validation = validateScenarioEvent(parseJson(line));
-        if (!validation.success) continue;
-        enqueue(validation.event);
-        loaded += 1;
-      }
-      debugLog(`resending ${loaded} events saved by an earlier run`);
-    }
+    if (kept === 0) return;
+    log(
+      `${kept} event${kept === 1 ? "" : "s"} could not be delivered to ${where} (${reason}); ` +
+        `kept in ${settings.spoolDir} and sent first by the next run.`,
+    );
   };
 
-  loadSpool();
+  if (spool.backlogFiles() > 0) debugLog(`resending the events of ${spool.backlogFiles()} earlier runs`);
+  pump();
 
   return {
     name: "http",
     onEvent(event: ScenarioEvent) {
+      if (closedForGood) return;
       const validation = validateScenarioEvent(event);
       if (!validation.success) {
         warnOnce("invalid", `The HTTP reporter skipped an invalid event: ${validation.error}.`);
         return;
       }
-      enqueue(validation.event);
+      try {
+        spool.append(validation.event);
+      } catch (error) {
+        warnOnce(
+          "append",
+          `The HTTP reporter cannot write its spool in ${settings.spoolDir} (${describeFailure(error, false)}); ` +
+            "events it cannot save are not sent. Check that the folder is writable.",
+        );
+        return;
+      }
+      pump();
     },
     async flush() {
-      const idle = await waitUntilIdle(settings.drainTimeoutMs);
-      if (!idle) writeSpool(await stopAndCollect());
-      // Every event of the claimed files is now delivered, dropped by the collector, or spooled anew.
-      for (const path of claimedSpoolFiles) rmSync(path, { force: true });
-      claimedSpoolFiles = [];
-      if (droppedCount > 0) {
-        log(`The HTTP reporter dropped ${droppedCount} message snapshots to stay within its queue bound.`);
-        droppedCount = 0;
-      }
+      const delivered = await waitForDelivery(unreachable ? 0 : settings.drainTimeoutMs);
+      await stop();
+      const reason = unreachable
+        ? `unreachable: ${lastFailure}`
+        : delivered
+          ? "refused"
+          : `no answer within ${settings.drainTimeoutMs} ms${lastFailure === "" ? "" : `, last ${lastFailure}`}`;
+      releaseSpool(reason);
+      stopped = false;
+    },
+    emergencyFlush() {
+      // The process exits as soon as this returns: every event is already on disk, so all that is
+      // left is to drop the acknowledged ones and give the files back, synchronously.
+      closedForGood = true;
+      stopped = true;
+      for (const controller of inFlightControllers) controller.abort();
+      for (const sleeper of sleepers) clearTimeout(sleeper.timer);
+      releaseSpool("exiting at once");
     },
   };
-}
-
-function isClaimable(name: string): boolean {
-  if (name.endsWith(SPOOL_SUFFIX)) return true;
-  const [, owner] = name.split(CLAIM_MARKER);
-  if (owner === undefined || !name.includes(`${SPOOL_SUFFIX}${CLAIM_MARKER}`)) return false;
-  const pid = Number(owner);
-  if (!Number.isInteger(pid) || pid === process.pid) return false;
-  // A file claimed by a process that died before it finished is taken over.
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** `Retry-After` as milliseconds: either seconds or an HTTP date. */
-function parseRetryAfterMs(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - Date.now());
-}
-
-// Names the failure by its code or class, never by a message that could echo a request.
-function describeFailure(error: unknown, timedOut: boolean): string {
-  if (timedOut) return "request aborted or timed out";
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  const code = (error as { code?: unknown } | undefined)?.code ?? cause?.code;
-  if (typeof code === "string") return code;
-  if (error instanceof Error) return error.name;
-  return "unknown error";
 }

@@ -36,4 +36,13 @@ export {
   type ResolveReportersOptions,
   resolveReporters,
 } from "./resolve-reporters";
+export { scenarioEventId } from "./scenario-event-id";
+export {
+  formatCost,
+  formatUsd,
+  type RoleCost,
+  runCostUsd,
+  type SuiteCost,
+  sumSuiteCost,
+} from "./sum-suite-cost";
 export { type SummarizeRunsOptions, summarizeRuns } from "./summarize-runs";

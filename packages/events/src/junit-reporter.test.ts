@@ -110,6 +110,38 @@ describe("junitReporter", () => {
     expect(testcase["system-out"]).toContain('Agent: Tom & "Jerry" <script>alert(1)</script>');
   });
 
+  it("lists runs that never started as skipped, counted in tests and skipped (issue 14, defect 7)", async () => {
+    const bus = createEventBus({ reporters: [junitReporter({ cwd: directory })], stderr: captureStream() });
+    for (const event of fakeRunEvents({ runId: "1", name: "Ran", setId: "checkout" })) bus.publish(event);
+    await bus.endSuite(undefined, {
+      notStarted: [
+        { scenarioId: "later", scenarioSetId: "checkout", name: "Later", reason: "Interrupted (SIGINT)." },
+        { scenarioId: "other", scenarioSetId: "refunds", name: "Other", reason: "Interrupted (SIGINT)." },
+      ],
+    });
+    await bus.drain();
+
+    const root = parse(readFileSync(join(directory, "scenario-reports", "junit.xml"), "utf8")).testsuites;
+    expect(root).toMatchObject({ tests: "3", failures: "0", errors: "0", skipped: "2" });
+    const [checkout, refunds] = root.testsuite;
+    expect(checkout).toMatchObject({ name: "checkout", tests: "2", skipped: "1" });
+    expect(refunds).toMatchObject({ name: "refunds", tests: "1", skipped: "1", time: "0.000" });
+    expect(checkout!.testcase.map((testcase) => testcase.name)).toEqual(["Ran", "Later"]);
+    expect(checkout!.testcase[1]!.skipped).toMatchObject({ message: "Not started: Interrupted (SIGINT)." });
+  });
+
+  it("gives a suite the wall time of its runs, not their sum (issue 14, defect 7)", () => {
+    // Two runs that overlap: 1.0 s to 2.5 s and 1.2 s to 3.2 s: 2.2 s of wall time, 3.5 s summed.
+    const runs = collectRuns([
+      ...fakeRunEvents({ runId: "a", startedAt: 1_000, totalTimeMs: 1_500 }),
+      ...fakeRunEvents({ runId: "b", startedAt: 1_200, totalTimeMs: 2_000 }),
+    ]);
+    const root = parse(renderJunitReport(runs)).testsuites;
+    expect(root.time).toBe("2.200");
+    expect(root.testsuite[0]!.time).toBe("2.200");
+    expect(root.testsuite[0]!.testcase.map((testcase) => testcase.time)).toEqual(["1.500", "2.000"]);
+  });
+
   it("reports a run without a finished event as an error", () => {
     const events = fakeRunEvents({ runId: "x" }).slice(0, -1);
     const document = parse(renderJunitReport(collectRuns(events)));

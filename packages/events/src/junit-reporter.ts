@@ -1,6 +1,7 @@
 import type { ScenarioReporter } from "@scenario/spec";
 import { criteriaOf, formatTranscript, type ReportRun } from "./collect-runs";
 import { fileReportReporter } from "./file-report-reporter";
+import { junitUsageProperties } from "./junit-usage-properties";
 import { REPORT_FILE_NAMES, reportFilePath } from "./report-file-path";
 
 /** Options of `junitReporter()`. */
@@ -24,8 +25,9 @@ export interface RenderJunitReportOptions {
 /**
  * The JUnit reporter: a JUnit XML file that CI systems read. One `<testsuite>` per scenario set,
  * one `<testcase>` per run; failures carry the reasoning and unmet criteria, errors an `<error>`,
- * cancelled runs `<skipped>`, and the conversation goes to `<system-out>`. Rewritten at the end of
- * the suite and on flush.
+ * cancelled and not-started runs `<skipped>`, and the conversation goes to `<system-out>`. A suite's
+ * `time` is its wall time (first start to last finish), not the sum of its runs, which overlap.
+ * Rewritten at the end of the suite and on flush.
  */
 export function junitReporter(options: JunitReporterOptions = {}): ScenarioReporter {
   return fileReportReporter({
@@ -61,7 +63,7 @@ export function renderJunitReport(
       failures: totals.failures,
       errors: totals.errors,
       skipped: totals.skipped,
-      time: seconds(totals.timeMs),
+      time: seconds(wallTimeMs(runs)),
       timestamp: earliestStart === undefined ? undefined : new Date(earliestStart).toISOString(),
     })}>`,
   ];
@@ -74,7 +76,7 @@ export function renderJunitReport(
         failures: setTotals.failures,
         errors: setTotals.errors,
         skipped: setTotals.skipped,
-        time: seconds(setTotals.timeMs),
+        time: seconds(wallTimeMs(setRuns)),
       })}>`,
     );
     for (const run of setRuns) lines.push(...testcase(run));
@@ -91,6 +93,12 @@ function testcase(run: ReportRun): string[] {
     time: seconds(run.totalTimeMs ?? 0),
   })}>`;
   const lines = [open];
+  const properties = junitUsageProperties(run.usage);
+  if (properties.length > 0) {
+    lines.push("      <properties>");
+    for (const [name, value] of properties) lines.push(`        <property${attributes({ name, value })}/>`);
+    lines.push("      </properties>");
+  }
   const results = run.results;
   const reasoning = results?.reasoning ?? "";
   switch (run.status) {
@@ -120,6 +128,11 @@ function testcase(run: ReportRun): string[] {
         `      <skipped${attributes({ message: reasoning ? `Cancelled: ${reasoning}` : "Cancelled" })}/>`,
       );
       break;
+    case "SKIPPED":
+      lines.push(
+        `      <skipped${attributes({ message: `Not started: ${reasoning || "the suite stopped first"}` })}/>`,
+      );
+      break;
     case "INCOMPLETE":
       lines.push(
         `      <error${attributes({ message: "The run did not finish (no finished event was recorded)", type: "INCOMPLETE" })}/>`,
@@ -138,14 +151,30 @@ function testcase(run: ReportRun): string[] {
 }
 
 function tally(runs: readonly ReportRun[]) {
-  const totals = { tests: runs.length, failures: 0, errors: 0, skipped: 0, timeMs: 0 };
+  const totals = { tests: runs.length, failures: 0, errors: 0, skipped: 0 };
   for (const run of runs) {
     if (run.status === "FAILED") totals.failures += 1;
     else if (run.status === "ERROR" || run.status === "INCOMPLETE") totals.errors += 1;
-    else if (run.status === "CANCELLED") totals.skipped += 1;
-    totals.timeMs += run.totalTimeMs ?? 0;
+    else if (run.status === "CANCELLED" || run.status === "SKIPPED") totals.skipped += 1;
   }
   return totals;
+}
+
+// Concurrent runs overlap, so their sum overstates the time a suite took: CI dashboards want the
+// span from the first start to the last finish. Runs without timestamps fall back to their duration.
+function wallTimeMs(runs: readonly ReportRun[]): number {
+  let firstStart = Number.POSITIVE_INFINITY;
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  for (const run of runs) {
+    if (run.status === "SKIPPED") continue;
+    const start =
+      run.startedAt ?? (run.finishedAt !== undefined ? run.finishedAt - (run.totalTimeMs ?? 0) : undefined);
+    const end = run.finishedAt ?? (start !== undefined ? start + (run.totalTimeMs ?? 0) : undefined);
+    if (start === undefined || end === undefined) continue;
+    firstStart = Math.min(firstStart, start);
+    lastEnd = Math.max(lastEnd, end);
+  }
+  return lastEnd >= firstStart ? lastEnd - firstStart : 0;
 }
 
 function seconds(milliseconds: number): string {

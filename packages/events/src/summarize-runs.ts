@@ -1,4 +1,5 @@
 import type { ScenarioRunFinishedEvent, ScenarioRunStatus, SuiteSummary } from "@scenario/spec";
+import { runCostUsd } from "./sum-suite-cost";
 
 /** Options of `summarizeRuns()`. */
 export interface SummarizeRunsOptions {
@@ -21,7 +22,9 @@ export function summarizeRuns(
   options: SummarizeRunsOptions = {},
 ): SuiteSummary {
   const counts = { total: runs.length, passed: 0, failed: 0, errored: 0, cancelled: 0 };
-  const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  const usage: SuiteSummary["usage"] = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  // Known only when every run's cost is: a sum that left some out would read as the whole.
+  let costUsd: number | undefined = 0;
   let earliestStart = Number.POSITIVE_INFINITY;
   let latestEnd = Number.NEGATIVE_INFINITY;
 
@@ -43,10 +46,13 @@ export function summarizeRuns(
     usage.inputTokens += run.usage?.inputTokens ?? 0;
     usage.outputTokens += run.usage?.outputTokens ?? 0;
     usage.totalTokens += run.usage?.totalTokens ?? 0;
+    const runCost = runCostUsd(run.usage);
+    costUsd = costUsd === undefined || runCost === undefined ? undefined : costUsd + runCost;
     earliestStart = Math.min(earliestStart, run.timestamp - (run.totalTimeMs ?? 0));
     latestEnd = Math.max(latestEnd, run.timestamp);
   }
 
+  if (costUsd !== undefined && runs.some((run) => run.usage?.costUsd !== undefined)) usage.costUsd = costUsd;
   const durationMs = options.durationMs ?? (runs.length > 0 ? Math.max(0, latestEnd - earliestStart) : 0);
   return {
     batchRunId: options.batchRunId ?? runs[0]?.batchRunId ?? "",
@@ -63,7 +69,7 @@ export function summarizeRuns(
  * and unfinished runs count as neither.
  */
 export function flakyScenarioIds(
-  runs: readonly { scenarioId: string; status: ScenarioRunStatus | "INCOMPLETE" }[],
+  runs: readonly { scenarioId: string; status: ScenarioRunStatus | "INCOMPLETE" | "SKIPPED" }[],
 ): string[] {
   const passedIds = new Set<string>();
   const failedIds = new Set<string>();

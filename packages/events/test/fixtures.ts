@@ -146,7 +146,7 @@ export interface FakeCollector {
 
 /**
  * Starts a collector. `respond` decides each answer; it may delay. The default accepts everything
- * with 201.
+ * with 201. `port` reuses a known port (a collector that "comes back" on the same address).
  */
 export async function startCollector(
   respond: (request: CollectedRequest, response: ServerResponse) => void | Promise<void> = (
@@ -155,6 +155,7 @@ export async function startCollector(
   ) => {
     response.writeHead(201).end("{}");
   },
+  options: { port?: number } = {},
 ): Promise<FakeCollector> {
   const requests: CollectedRequest[] = [];
   const accepted: ScenarioEvent[] = [];
@@ -177,7 +178,7 @@ export async function startCollector(
       });
     });
   });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  await new Promise<void>((done) => server.listen(options.port ?? 0, "127.0.0.1", done));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -1,4 +1,5 @@
 import {
+  aiTelemetrySettings,
   callParticipantModel,
   type RetryOptions,
   resolveParticipantModel,
@@ -11,13 +12,17 @@ import {
   ConfigurationError,
   type CriteriaProvider,
   DEFAULT_MAX_TURNS,
+  getScenarioInstrumentation,
   JudgeError,
   type JudgeResult,
+  type TraceSpanRecord,
 } from "@scenario/spec";
-import { generateText, type LanguageModel, ToolChoiceViolationError } from "ai";
+import { generateText, type LanguageModel, ToolChoiceViolationError, type ToolSet } from "ai";
 import { buildJudgePrompt, DEFAULT_JUDGE_INSTRUCTIONS } from "./judge-prompt";
 import { CONTINUE_TEST, FINISH_TEST, judgeTools, parseFinishTestInput } from "./judge-tools";
 import { judgeResultFrom } from "./match-verdicts";
+import { renderTraceDigest } from "./trace-digest";
+import { traceTools } from "./trace-tools";
 
 /** When the judge is asked for a verdict during `proceed()`. */
 export type JudgeCadence = "turn" | "end" | number;
@@ -62,6 +67,15 @@ export interface JudgeAgentOptions {
    * @default false
    */
   audio?: boolean;
+  /**
+   * Also read the agent's trace: its own OpenTelemetry spans in this run (tool calls with inputs
+   * and outputs, latencies, errors) as a digest bounded by `maxTokens`, with `expand_trace` and
+   * `grep_trace` tools to read more. Needs `setupScenarioTracing()` from `@scenario/tracing`;
+   * without it the judge is told no trace was recorded. Criteria such as "calls the refund API
+   * exactly once" can then be judged from what the agent did, not only from what it said.
+   * @default false
+   */
+  traces?: boolean | { maxTokens?: number };
 }
 
 /**
@@ -96,6 +110,12 @@ export class JudgeAgent implements AgentAdapter, CriteriaProvider {
 }
 
 const MAX_VERDICT_ATTEMPTS = 2;
+/** Tool calls a trace-reading judge may make before it must decide. */
+const MAX_TRACE_STEPS = 4;
+/** The trace digest's default budget, in tokens. */
+const DEFAULT_TRACE_TOKENS = 1500;
+const NO_TRACE =
+  "(No trace is available: tracing is not set up. Call setupScenarioTracing() from @scenario/tracing before the run.)";
 
 /** A tool call of the judge's reply: `input` is parsed JSON, or the raw text when it was not valid. */
 type ToolCallSeen = { toolName: string; input: unknown };
@@ -127,6 +147,7 @@ function buildJudge(options: JudgeAgentOptions): {
   const minTurns = validateInteger(options.minTurns, "minTurns", 0) ?? 0;
   const judgeEvery = validateCadence(options.judgeEvery);
   const instructions = options.systemPrompt ?? DEFAULT_JUDGE_INSTRUCTIONS;
+  const traceTokens = validateTraces(options.traces);
 
   const judge = async (input: AgentInput): Promise<JudgeResult | null> => {
     const request = input.judgmentRequest;
@@ -150,7 +171,18 @@ function buildJudge(options: JudgeAgentOptions): {
       cacheKey: input.scenarioConfig.cacheKey,
       recordUsage: input.recordUsage,
     });
-    const tools = judgeTools(checked);
+    const trace = traceTokens === undefined ? undefined : readAgentTrace(traceTokens);
+    const verdictTools = judgeTools(checked);
+    let tools: ToolSet = verdictTools;
+    if (trace?.spans) {
+      // A verdict that is due leaves out continue_test, so "must call a tool" still means "must decide".
+      const { [CONTINUE_TEST]: _continueTest, ...finishOnly } = verdictTools;
+      tools = { ...(required ? finishOnly : verdictTools), ...traceTools(trace.spans) };
+    }
+    const decisionChoice = required
+      ? ({ type: "tool", toolName: FINISH_TEST } as const)
+      : ("required" as const);
+    const decisionTools = required ? [FINISH_TEST] : [CONTINUE_TEST, FINISH_TEST];
     let problem = "";
     for (let attempt = 1; attempt <= MAX_VERDICT_ATTEMPTS; attempt++) {
       const { system, messages } = buildJudgePrompt({
@@ -161,6 +193,7 @@ function buildJudge(options: JudgeAgentOptions): {
         required,
         correction: attempt > 1 ? problem : undefined,
         includeAudio: options.audio,
+        trace: trace && { digest: trace.digest, tools: trace.spans !== undefined },
       });
       const reply = await callParticipantModel(
         ({ signal }) =>
@@ -169,12 +202,24 @@ function buildJudge(options: JudgeAgentOptions): {
             system,
             messages,
             tools,
-            toolChoice: required ? { type: "tool", toolName: FINISH_TEST } : "required",
+            ...(trace?.spans
+              ? {
+                  // Trace reads first (any tool), then the last step must decide.
+                  toolChoice: "required" as const,
+                  // A plain stop condition: `stepCountIs` was renamed in AI SDK 7.
+                  stopWhen: ({ steps }: { steps: unknown[] }) => steps.length > MAX_TRACE_STEPS,
+                  prepareStep: ({ stepNumber }: { stepNumber: number }) =>
+                    stepNumber >= MAX_TRACE_STEPS
+                      ? { toolChoice: decisionChoice, activeTools: decisionTools }
+                      : undefined,
+                }
+              : { toolChoice: decisionChoice }),
             temperature,
             maxOutputTokens: maxTokens,
             headers: ROLE_HEADER,
             abortSignal: signal,
             maxRetries: 0,
+            ...aiTelemetrySettings("scenario.judge"),
           }).then(
             (result) => ({ toolCalls: result.toolCalls as ToolCallSeen[], text: result.text }),
             (error: unknown) => {
@@ -254,4 +299,22 @@ function validateCadence(value: unknown): JudgeCadence {
   throw new ConfigurationError(
     `judgeAgent({ judgeEvery }) must be "turn", "end" or a whole number of turns (>= 1); got ${JSON.stringify(value)}.`,
   );
+}
+
+function validateTraces(value: unknown): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return DEFAULT_TRACE_TOKENS;
+  const maxTokens = (value as { maxTokens?: unknown } | null)?.maxTokens;
+  if (typeof value === "object" && value !== null && maxTokens === undefined) return DEFAULT_TRACE_TOKENS;
+  if (typeof maxTokens === "number" && Number.isInteger(maxTokens) && maxTokens >= 100) return maxTokens;
+  throw new ConfigurationError(
+    `judgeAgent({ traces }) must be true, false or { maxTokens } with maxTokens a whole number of at least 100; got ${JSON.stringify(value)}.`,
+  );
+}
+
+/** The agent's spans of the active run through the instrumentation contract, and their digest. */
+function readAgentTrace(maxTokens: number): { digest: string; spans?: readonly TraceSpanRecord[] } {
+  const spans = getScenarioInstrumentation()?.agentSpans?.();
+  if (spans === undefined) return { digest: NO_TRACE };
+  return { digest: renderTraceDigest(spans, { maxTokens }), spans };
 }

@@ -1,5 +1,11 @@
 import { renderTranscript } from "@scenario/llm";
-import type { FilePart, ModelMessage, TextPart, UserModelMessage } from "@scenario/spec";
+import {
+  type FilePart,
+  JUDGE_TRACE_TOOL_NAMES,
+  type ModelMessage,
+  type TextPart,
+  type UserModelMessage,
+} from "@scenario/spec";
 
 /** The judge's default instructions; `systemPrompt` replaces them. */
 export const DEFAULT_JUDGE_INSTRUCTIONS = `You are an impartial judge in an automated test of an AI agent. You read a conversation between a user and the agent under test and decide, criterion by criterion, whether the agent meets the criteria below.
@@ -27,6 +33,11 @@ export interface JudgePromptInput {
   correction?: string | undefined;
   /** Also send the conversation's audio (voice turns), for a model that hears. */
   includeAudio?: boolean | undefined;
+  /**
+   * The digest of the agent's spans (`judgeAgent({ traces: true })`), or the note that none was
+   * recorded; sent after the transcript.
+   */
+  trace?: { digest: string; tools: boolean } | undefined;
 }
 
 /**
@@ -42,7 +53,14 @@ export function buildJudgePrompt(input: JudgePromptInput): { system: string; mes
     ? "A verdict is required now: call finish_test with a verdict for every criterion. A criterion the conversation has not settled is inconclusive."
     : "Call finish_test if you can decide every criterion or one is clearly unmet; otherwise call continue_test.";
   const correction = input.correction ? `\n\nYour previous reply could not be used: ${input.correction}` : "";
-  const text = `<transcript>\n${transcript}\n</transcript>\n\n${ask}${correction}`;
+  const tools = input.trace?.tools
+    ? ` Call ${JUDGE_TRACE_TOOL_NAMES.grep} or ${JUDGE_TRACE_TOOL_NAMES.expand} when the digest does not show enough.`
+    : "";
+  const trace =
+    input.trace === undefined
+      ? ""
+      : `\n\n<agent_trace>\n${input.trace.digest}\n</agent_trace>\n\nThe agent_trace shows the agent's own spans (its tool calls, their inputs and outputs, latencies and errors): they are part of its behaviour, so judge criteria about what it did from them.${tools}`;
+  const text = `<transcript>\n${transcript}\n</transcript>${trace}\n\n${ask}${correction}`;
   const audio = input.includeAudio ? audioParts(input.messages) : [];
   return {
     system,

@@ -10,17 +10,19 @@ import {
 import type { ScenarioModel, ScenarioModelSettings, ScenarioProjectConfig } from "./define-config";
 
 /**
- * Applies the model and cache settings of a `scenario.config.ts` to Scenario's LLM participants
+ * Applies the model, cache, price and retry settings of a `scenario.config.ts` to Scenario's LLM participants
  * (the judge and the user simulator): the CLI calls it before running, and a test framework's
  * setup file can call it with the same config to get the same defaults.
  */
 export function applyProjectConfig(
-  config: Pick<ScenarioProjectConfig, "defaultModel" | "cacheMode" | "cacheDir">,
+  config: Pick<ScenarioProjectConfig, "defaultModel" | "cacheMode" | "cacheDir" | "prices" | "retry">,
 ): void {
   const update: ScenarioLLMConfig = {};
   if (config.defaultModel !== undefined) update.defaultModel = toDefaultModel(config.defaultModel);
   if (config.cacheMode !== undefined) update.cacheMode = config.cacheMode satisfies CacheMode;
   if (config.cacheDir !== undefined) update.cacheDir = config.cacheDir;
+  if (config.prices !== undefined) update.prices = config.prices;
+  if (config.retry !== undefined) update.retry = { ...config.retry };
   configureScenarioLLM(update);
 }
 

@@ -1,5 +1,5 @@
-import type { CacheMode, ScenarioLLMConfig } from "@scenario/llm";
-import type { ReporterSpec } from "@scenario/spec";
+import type { CacheMode, ModelPrices, RetryOptions, ScenarioLLMConfig } from "@scenario/llm";
+import type { ReporterSpec, ScenarioBudget, SuiteBudget } from "@scenario/spec";
 
 /** A language model: an AI SDK model instance such as `openai("gpt-4.1-mini")`, or a model id. */
 export type ScenarioModel = NonNullable<ScenarioLLMConfig["defaultModel"]>;
@@ -83,6 +83,35 @@ export interface ScenarioProjectConfig {
   testIgnore?: string[];
   /** Where the `langwatch` reporter posts runs. */
   langwatch?: LangWatchSettings;
+  /**
+   * The budget of every scenario, key by key under the scenario's own `budget`: a run over it ends
+   * as ERROR, naming the budget and the figure reached.
+   */
+  budget?: ScenarioBudget;
+  /**
+   * The budget of the whole suite: once the finished runs reach it, no further scenario starts.
+   * `scenario run --max-cost` and `--max-tokens` override it.
+   */
+  suiteBudget?: SuiteBudget;
+  /**
+   * Model prices in dollars per million tokens, by model id or `provider/model id`, over the
+   * bundled price table: `{ "my-finetune": { inputPerMillion: 1, outputPerMillion: 4 } }`.
+   */
+  prices?: ModelPrices;
+  /**
+   * The deadline of scenarios that set no `timeout`, in milliseconds from a run's start: a run still
+   * going then ends as ERROR, naming the step it was in. `0` turns it off. `scenario run --timeout`
+   * overrides both.
+   * @default 300000 (5 minutes)
+   */
+  timeout?: number;
+  /**
+   * How the judge's and the user simulator's model calls are timed out and retried (a participant's
+   * own `retry` option wins). Only transient faults are retried: 408, 409, 429, 5xx, timeouts,
+   * dropped connections and malformed or cut-off responses.
+   * @default { maxAttempts: 3, timeoutMs: 60000, initialDelayMs: 1000, maxDelayMs: 30000 }
+   */
+  retry?: Omit<RetryOptions, "clock">;
   /** Accepted for `@langwatch/scenario` config files; Scenario never opens a browser. */
   headless?: boolean;
   /**

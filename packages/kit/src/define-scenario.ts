@@ -23,6 +23,8 @@ export interface ScenarioDefinition
     | "onAudioChunk"
     | "onVoiceEvent"
     | "audioPlayback"
+    | "budget"
+    | "timeout"
   > {
   /**
    * Creates the participants of one run: the agent under test, and usually a user simulator and
@@ -97,6 +99,14 @@ function describeDefinitionProblems(definition: ScenarioDefinition): string[] {
     (!Number.isInteger(definition.maxTurns) || (definition.maxTurns as number) < 1)
   ) {
     problems.push("`maxTurns` must be a positive integer.");
+  }
+  if (
+    definition.timeout !== undefined &&
+    (typeof definition.timeout !== "number" || !Number.isFinite(definition.timeout) || definition.timeout < 0)
+  ) {
+    problems.push(
+      "`timeout` must be a number of milliseconds (300000 is 5 minutes; 0 turns the deadline off).",
+    );
   }
   return problems;
 }

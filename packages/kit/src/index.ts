@@ -2,7 +2,7 @@ import { scenario } from "./scenario";
 
 export { ScenarioExecution, ScenarioExecutionState } from "@scenario/core";
 export { JudgeAgent, type JudgeAgentOptions } from "@scenario/judge";
-export { responseMessagesOf } from "@scenario/llm";
+export { type ModelPrice, type ModelPrices, responseMessagesOf } from "@scenario/llm";
 export { agent, dtmf, fail, judge, message, proceed, succeed, user } from "@scenario/script";
 export type {
   AgentConnectContext,
@@ -13,6 +13,8 @@ export type {
   JudgeResult,
   JudgmentRequest,
   ModelMessage,
+  RoleUsage,
+  ScenarioBudget,
   ScenarioConfig,
   ScenarioEvent,
   ScenarioExecutionLike,
@@ -22,8 +24,9 @@ export type {
   ScenarioRunStatus,
   ScenarioUsage,
   ScriptStep,
+  SuiteBudget,
 } from "@scenario/spec";
-export { AgentRole, ConfigurationError, ScenarioError } from "@scenario/spec";
+export { AgentRole, ConfigurationError, ScenarioError, ScenarioTimeoutError } from "@scenario/spec";
 export { UserSimulatorAgent, type UserSimulatorAgentOptions } from "@scenario/user-simulator";
 export { AgentAdapter, JudgeAgentAdapter, UserSimulatorAgentAdapter } from "./agent-adapter";
 export { applyProjectConfig } from "./apply-project-config";

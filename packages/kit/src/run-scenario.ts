@@ -1,7 +1,8 @@
 import { ScenarioExecution, type ScenarioExecutionOptions } from "@scenario/core";
-import type { ScenarioConfig, ScenarioResult } from "@scenario/spec";
-import { type ColoredConsoleOptions, withColoredConsole } from "./colored-console";
+import type { ScenarioBudget, ScenarioConfig, ScenarioResult } from "@scenario/spec";
+import type { ColoredConsoleOptions } from "./colored-console";
 import type { ScenarioDefinition } from "./define-scenario";
+import { withPricing } from "./with-pricing";
 
 /**
  * Per-run settings that the caller (the CLI, a test) lays over a scenario definition, and where its
@@ -12,6 +13,10 @@ export interface RunScenarioOptions extends ScenarioExecutionOptions, ColoredCon
   signal?: AbortSignal;
   /** Overrides the definition's `maxTurns`. */
   maxTurns?: number;
+  /** Overrides the definition's `timeout` (ms; `scenario run --timeout`). */
+  timeout?: number;
+  /** The `timeout` of definitions that set none (the project config's). */
+  defaultTimeout?: number;
   /** Overrides the definition's `cacheKey` (enables the record/replay cache for this run). */
   cacheKey?: string;
   /** Overrides the definition's `verbose`. */
@@ -22,6 +27,11 @@ export interface RunScenarioOptions extends ScenarioExecutionOptions, ColoredCon
   audioPlayback?: ScenarioConfig["audioPlayback"];
   /** Merged over the definition's `metadata`. */
   metadata?: Record<string, unknown>;
+  /**
+   * The budget of scenarios that set none, key by key (the project config's `budget`): the
+   * definition's own keys win.
+   */
+  defaultBudget?: ScenarioBudget;
 }
 
 /**
@@ -58,6 +68,7 @@ export async function createScenarioExecution(
     id: definition.id,
     setId: definition.setId,
     maxTurns: options.maxTurns ?? definition.maxTurns,
+    timeout: options.timeout ?? definition.timeout ?? options.defaultTimeout,
     verbose: options.verbose ?? definition.verbose,
     debug: options.debug ?? definition.debug,
     audioPlayback: options.audioPlayback ?? definition.audioPlayback,
@@ -66,8 +77,12 @@ export async function createScenarioExecution(
     cacheKey: options.cacheKey ?? definition.cacheKey,
     metadata,
     signal: options.signal,
+    budget:
+      definition.budget || options.defaultBudget
+        ? { ...options.defaultBudget, ...definition.budget }
+        : undefined,
   });
-  return new ScenarioExecution(config, withColoredConsole(options));
+  return new ScenarioExecution(config, await withPricing(options));
 }
 
 // Keys set to undefined would hide core's defaults behind an explicit `undefined`.

@@ -1,6 +1,7 @@
 import { run as runInCore, type ScenarioExecutionOptions } from "@scenario/core";
 import type { ScenarioConfig, ScenarioResult } from "@scenario/spec";
-import { type ColoredConsoleOptions, withColoredConsole } from "./colored-console";
+import type { ColoredConsoleOptions } from "./colored-console";
+import { withPricing } from "./with-pricing";
 
 /**
  * Runs one scenario as `@scenario/core`'s `run()` does, with kit's coloured verbose output
@@ -8,7 +9,8 @@ import { type ColoredConsoleOptions, withColoredConsole } from "./colored-consol
  * step throws or an agent fails; resolves with `status: "CANCELLED"` when `config.signal` aborts.
  *
  * @param options Where verbose and debug mode read and write, your own `verbosePrinter` or
- * `debugPrompt`, and `colors` to force colours on or off.
+ * `debugPrompt`, `colors` to force colours on or off, and `priceUsage` to replace the price table
+ * (by default the result's usage is priced with `@scenario/llm`'s, custom `prices` over it).
  * @example
  * const result = await run({
  *   name: "weather",
@@ -17,9 +19,9 @@ import { type ColoredConsoleOptions, withColoredConsole } from "./colored-consol
  *   verbose: true,
  * });
  */
-export function run(
+export async function run(
   config: ScenarioConfig,
   options: ScenarioExecutionOptions & ColoredConsoleOptions = {},
 ): Promise<ScenarioResult> {
-  return runInCore(config, withColoredConsole(options));
+  return runInCore(config, await withPricing(options));
 }

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createOpenAI } from "@ai-sdk/openai";
-import { APICallError } from "@ai-sdk/provider";
+import { APICallError, JSONParseError, TypeValidationError } from "@ai-sdk/provider";
 import { ModelCallError, ModelMissingError } from "@scenario/spec";
-import { generateText } from "ai";
+import { generateText, NoObjectGeneratedError, streamText } from "ai";
 import { afterEach, describe, expect, it } from "vitest";
-import { callWithRetry, type RetryClock, retryAfterMs } from "./call-with-retry";
+import { callWithRetry, isTransientModelError, type RetryClock, retryAfterMs } from "./call-with-retry";
 
 type Reply = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -55,6 +55,57 @@ const failure =
 
 const hang: Reply = () => {};
 
+/** A 200 whose body is not JSON. */
+const malformed: Reply = (_request, response) => {
+  response.writeHead(200, { "content-type": "application/json" });
+  response.end('{"id": "chatcmpl-1", "choices": [');
+};
+
+/** A 200 whose body stops halfway: the connection is destroyed mid-body. */
+const cutBody: Reply = (_request, response) => {
+  response.writeHead(200, { "content-type": "application/json", "content-length": "400" });
+  response.write('{"id": "chatcmpl-1", "object": "chat.co');
+  setTimeout(() => response.socket?.destroy(), 10);
+};
+
+/** The connection is reset before any response. */
+const reset: Reply = (request) => {
+  request.socket.resetAndDestroy();
+};
+
+/** A streamed reply that sends its first delta and is then cut off. */
+const cutStream: Reply = (_request, response) => {
+  response.writeHead(200, { "content-type": "text/event-stream" });
+  const chunk = {
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model: "gpt-test",
+    choices: [{ index: 0, delta: { role: "assistant", content: "The " }, finish_reason: null }],
+  };
+  response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  setTimeout(() => response.socket?.destroy(), 10);
+};
+
+const streamedCompletion =
+  (text: string): Reply =>
+  (_request, response) => {
+    response.writeHead(200, { "content-type": "text/event-stream" });
+    const base = {
+      id: "chatcmpl-2",
+      object: "chat.completion.chunk",
+      created: 1_700_000_000,
+      model: "gpt-test",
+    };
+    response.write(
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: text }, finish_reason: null }] })}\n\n`,
+    );
+    response.write(
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`,
+    );
+    response.end("data: [DONE]\n\n");
+  };
+
 /** A clock whose sleeps pass instantly but are recorded and move its time on. */
 function fakeClock(startMs = 1_000_000) {
   let nowMs = startMs;
@@ -82,7 +133,7 @@ async function scripted(replies: Reply[]) {
   );
   const generate = ({ signal }: { signal: AbortSignal }) =>
     generateText({ model, prompt: "hi", maxRetries: 0, abortSignal: signal });
-  return { server, generate };
+  return { server, generate, model };
 }
 
 describe("callWithRetry over real HTTP", () => {
@@ -158,23 +209,98 @@ describe("callWithRetry over real HTTP", () => {
   it("times out a hanging attempt, retries it, and says so", async () => {
     const { server, generate } = await scripted([hang]);
     const { clock } = fakeClock();
-    const error = (await callWithRetry(generate, { clock, timeoutMs: 100, maxAttempts: 2 }).catch(
+    const error = (await callWithRetry(generate, { clock, timeoutMs: 1000, maxAttempts: 2 }).catch(
       (caught: unknown) => caught,
     )) as Error;
     expect(error).toBeInstanceOf(ModelCallError);
     expect(error.message).toContain("2 attempts");
-    expect(error.message).toContain("timed out after 100 ms");
-    expect(server.requests).toHaveLength(2);
+    expect(error.message).toContain("timed out after 1000 ms");
+    // One request per attempt at most: a loaded machine may time an attempt out before it arrives.
+    expect(server.requests.length).toBeGreaterThanOrEqual(1);
+    expect(server.requests.length).toBeLessThanOrEqual(2);
   });
 
   it("stops at once when the caller aborts, without wrapping the abort", async () => {
-    const { server, generate } = await scripted([hang]);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("run cancelled")), 50).unref();
+    // Cancelled once the request has arrived, so the abort meets a call in flight however slow the machine.
+    const { server, generate } = await scripted([() => controller.abort(new Error("run cancelled"))]);
     const error = (await callWithRetry(generate, { signal: controller.signal, timeoutMs: 10_000 }).catch(
       (caught: unknown) => caught,
     )) as Error;
     expect(error).not.toBeInstanceOf(ModelCallError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("retries a malformed JSON body, then succeeds", async () => {
+    const { server, generate } = await scripted([malformed, chatCompletion("fine now")]);
+    const { clock, sleeps } = fakeClock();
+    const result = await callWithRetry(generate, { clock });
+    expect(result.text).toBe("fine now");
+    expect(server.requests).toHaveLength(2);
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it("retries a body cut off mid-way, then succeeds", async () => {
+    const { server, generate } = await scripted([cutBody, chatCompletion("whole")]);
+    const { clock } = fakeClock();
+    const result = await callWithRetry(generate, { clock });
+    expect(result.text).toBe("whole");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("retries a connection reset before the response, then succeeds", async () => {
+    const { server, generate } = await scripted([reset, chatCompletion("reconnected")]);
+    const { clock } = fakeClock();
+    const result = await callWithRetry(generate, { clock });
+    expect(result.text).toBe("reconnected");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("retries a stream cut off after its first delta, then succeeds", async () => {
+    const { server, model } = await scripted([cutStream, streamedCompletion("streamed whole")]);
+    const { clock } = fakeClock();
+    const text = await callWithRetry(
+      async ({ signal }) => {
+        const result = streamText({
+          model,
+          prompt: "hi",
+          maxRetries: 0,
+          abortSignal: signal,
+          onError: () => {},
+        });
+        return result.text;
+      },
+      { clock },
+    );
+    expect(text).toBe("streamed whole");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("fails a response that stays malformed after every attempt, saying why", async () => {
+    const { server, generate } = await scripted([malformed]);
+    const { clock } = fakeClock();
+    const error = (await callWithRetry(generate, { clock, label: "Judge call" }).catch(
+      (caught: unknown) => caught,
+    )) as Error;
+    expect(error).toBeInstanceOf(ModelCallError);
+    expect(error.message).toContain("Judge call failed (3 attempts");
+    expect(error.message).toContain("unreadable response (Invalid JSON response");
+    expect(error.message).not.toContain("not retried");
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("retries 408 and 409 but not 400", async () => {
+    for (const status of [408, 409]) {
+      const { server, generate } = await scripted([failure(status), chatCompletion("ok")]);
+      const { clock } = fakeClock();
+      expect((await callWithRetry(generate, { clock })).text).toBe("ok");
+      expect(server.requests).toHaveLength(2);
+    }
+    const { server, generate } = await scripted([failure(400, {}, "bad request"), chatCompletion("ok")]);
+    const { clock } = fakeClock();
+    const error = (await callWithRetry(generate, { clock }).catch((caught: unknown) => caught)) as Error;
+    expect(error.message).toContain("400 Bad Request");
+    expect(error.message).toContain("not retried");
     expect(server.requests).toHaveLength(1);
   });
 
@@ -187,6 +313,56 @@ describe("callWithRetry over real HTTP", () => {
     }).catch((caught: unknown) => caught);
     expect(error).toBe(missing);
     expect(attempts).toBe(1);
+  });
+});
+
+describe("isTransientModelError", () => {
+  const apiError = (statusCode: number | undefined, extra: { isRetryable?: boolean; cause?: unknown } = {}) =>
+    new APICallError({
+      message: "call failed",
+      url: "http://127.0.0.1/v1",
+      requestBodyValues: {},
+      statusCode,
+      ...extra,
+    });
+
+  it("accepts the transient kinds as the AI SDK surfaces them", () => {
+    const parseError = new JSONParseError({ text: "{", cause: new SyntaxError("Unexpected end") });
+    expect(isTransientModelError(apiError(200, { cause: parseError }))).toBe(true);
+    expect(isTransientModelError(parseError)).toBe(true);
+    expect(
+      isTransientModelError(new TypeValidationError({ value: {}, cause: new Error("missing id") })),
+    ).toBe(true);
+    expect(
+      isTransientModelError(
+        new NoObjectGeneratedError({
+          message: "no object",
+          response: { id: "1", timestamp: new Date(), modelId: "m" },
+          usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 } as never,
+          finishReason: "stop",
+        }),
+      ),
+    ).toBe(true);
+    expect(isTransientModelError(apiError(undefined, { isRetryable: true }))).toBe(true);
+    for (const status of [408, 409, 429, 500, 502, 503])
+      expect(isTransientModelError(apiError(status))).toBe(true);
+  });
+
+  it("finds a dropped connection in the cause chain", () => {
+    const socketError = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
+    expect(isTransientModelError(new TypeError("terminated", { cause: socketError }))).toBe(true);
+    expect(isTransientModelError(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }))).toBe(
+      true,
+    );
+    expect(isTransientModelError(new Error("wrapped", { cause: new Error("socket hang up") }))).toBe(true);
+  });
+
+  it("rejects client errors and everything else", () => {
+    for (const status of [400, 401, 403, 404, 422])
+      expect(isTransientModelError(apiError(status))).toBe(false);
+    expect(isTransientModelError(new Error("boom"))).toBe(false);
+    expect(isTransientModelError(new ModelMissingError("no model"))).toBe(false);
+    expect(isTransientModelError("terminated")).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
+import { APICallError, JSONParseError, TypeValidationError } from "@ai-sdk/provider";
 import { isScenarioError, ModelCallError } from "@scenario/spec";
-import { APICallError } from "ai";
 import { redactSecrets } from "./redact-secrets";
 
 /** The passage of time as retries see it; tests inject one that does not really wait. */
@@ -14,8 +14,9 @@ export interface RetryClock {
 /** How model calls are retried and timed out. */
 export interface RetryOptions {
   /**
-   * Attempts in all, the first included. Only rate limits (429), server errors (5xx), connection
-   * failures and timeouts are retried.
+   * Attempts in all, the first included. Only transient failures are retried: rate limits (429),
+   * 408, 409, server errors (5xx), timeouts, dropped connections, and responses that arrived
+   * malformed or cut off. Other 4xx errors are not.
    * @default 3
    */
   maxAttempts?: number | undefined;
@@ -31,8 +32,9 @@ export interface RetryOptions {
    */
   maxDelayMs?: number | undefined;
   /**
-   * The time limit of one attempt; a slower attempt is aborted and counts as failed.
-   * @default 120000
+   * The time limit of one attempt; a slower attempt is aborted and counts as failed. With the
+   * defaults, a provider that never answers fails a call after 3 × 60 s + 1 s + 2 s = 183 s.
+   * @default 60000
    */
   timeoutMs?: number | undefined;
   /** The clock used for waiting and measuring. @default the real one */
@@ -55,7 +57,15 @@ export interface RetryAttempt {
   attempt: number;
 }
 
-const DEFAULTS = { maxAttempts: 3, initialDelayMs: 1000, maxDelayMs: 30_000, timeoutMs: 120_000 };
+/** The defaults of `RetryOptions`: a hung provider fails a call after about three minutes. */
+export const DEFAULT_RETRY_OPTIONS = {
+  maxAttempts: 3,
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+  timeoutMs: 60_000,
+} as const satisfies RetryOptions;
+
+const DEFAULTS = DEFAULT_RETRY_OPTIONS;
 
 /** The real clock. */
 export const systemClock: RetryClock = {
@@ -86,8 +96,8 @@ class AttemptTimeoutError extends Error {
 }
 
 /**
- * Runs a model call with bounded retries: rate limits (429), server errors (5xx), connection
- * failures and timeouts are retried with exponential backoff that honours `Retry-After` and
+ * Runs a model call with bounded retries: rate limits (429), 408, 409, server errors (5xx),
+ * timeouts, dropped connections and malformed or cut-off responses are retried with exponential backoff that honours `Retry-After` and
  * `retry-after-ms`. Each attempt has its own timeout. When the attempts run out, or an HTTP error
  * cannot be retried, it throws a `ModelCallError` that says what was tried, with the last error as
  * `cause`. Scenario errors and the caller's abort pass through unchanged. Disable the AI SDK's own
@@ -126,7 +136,7 @@ export async function callWithRetry<T>(
     if (isScenarioError(failure)) throw failure;
     const timedOut = timeoutController.signal.aborted;
     const error = timedOut ? timeoutController.signal.reason : failure;
-    const retryable = timedOut || isRetryableError(error);
+    const retryable = timedOut || isTransientModelError(error);
     if (!retryable && !APICallError.isInstance(error)) throw failure;
 
     const elapsedMs = clock.now() - startedAt;
@@ -144,12 +154,57 @@ export async function callWithRetry<T>(
   }
 }
 
-/** True for errors worth another attempt: 429, 5xx and connection failures. */
-function isRetryableError(error: unknown): boolean {
-  if (!APICallError.isInstance(error)) return false;
-  const status = error.statusCode;
-  if (status === undefined) return error.isRetryable;
-  return status === 429 || status >= 500;
+// Node's and undici's codes for a connection that broke before or while the response arrived.
+const CONNECTION_ERROR_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+/**
+ * True for errors worth another attempt. The AI SDK (6 and 7 alike) wraps what happens on the wire
+ * in an `APICallError`: a status of 408, 409, 429 or 5xx; no status when the connection failed; a
+ * 2xx status when the response arrived but could not be read (malformed JSON, a body or stream cut
+ * off). Unwrapped, the same faults surface as the parse errors themselves or as a connection error
+ * somewhere in the `cause` chain.
+ */
+export function isTransientModelError(error: unknown): boolean {
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    if (status === undefined) return error.isRetryable || hasConnectionCause(error);
+    if (status >= 200 && status < 300) return true;
+    return status === 408 || status === 409 || status === 429 || status >= 500;
+  }
+  if (JSONParseError.isInstance(error) || TypeValidationError.isInstance(error)) return true;
+  if (hasAiSdkMarker(error, "AI_NoObjectGeneratedError")) return true;
+  return hasConnectionCause(error);
+}
+
+// The AI SDK's own `isInstance()` checks this marker; read directly, it needs no import of a class
+// that `ai` 6 and 7 may export from different places.
+function hasAiSdkMarker(error: unknown, name: string): boolean {
+  const marker = Symbol.for(`vercel.ai.error.${name}`);
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+}
+
+function hasConnectionCause(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_ERROR_CODES.has(code)) return true;
+    // undici ends a body cut off mid-way with a bare TypeError("terminated"); node:http says "socket hang up".
+    if (current.name === "TypeError" && current.message === "terminated") return true;
+    if (current.message === "socket hang up") return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 /**
@@ -179,11 +234,21 @@ function describeError(error: unknown): string {
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     const message = redactSecrets(truncate(error.message, 200));
-    if (status === undefined) return `connection failed: ${message}`;
+    if (status === undefined) return `connection failed: ${message}${causeText(error)}`;
+    if (status >= 200 && status < 300) return `unreadable response (${message}${causeText(error)})`;
     const statusLine = `${status} ${STATUS_CODES[status] ?? ""}`.trim();
     return message && message !== statusLine ? `${statusLine}: ${message}` : statusLine;
   }
   return redactSecrets(truncate(error instanceof Error ? error.message : String(error), 200));
+}
+
+/** The first line of the innermost cause, where the AI SDK hides what actually went wrong. */
+function causeText(error: Error): string {
+  let cause: unknown = error.cause;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  if (!(cause instanceof Error) || !cause.message) return "";
+  const firstLine = cause.message.split("\n")[0] ?? "";
+  return `: ${redactSecrets(truncate(firstLine, 120))}`;
 }
 
 function truncate(text: string, maxLength: number): string {

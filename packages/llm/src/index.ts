@@ -1,8 +1,11 @@
 import "./register-ai-types";
 
+export { aiTelemetrySettings } from "./ai-telemetry-settings";
 export {
   type CallWithRetryOptions,
   callWithRetry,
+  DEFAULT_RETRY_OPTIONS,
+  isTransientModelError,
   type RetryAttempt,
   type RetryClock,
   type RetryOptions,
@@ -26,6 +29,13 @@ export {
   getScenarioLLMConfig,
   type ScenarioLLMConfig,
 } from "./llm-config";
+export {
+  assertModelPrices,
+  type LoadUsagePricerOptions,
+  loadUsagePricer,
+  type ModelPrice,
+  type ModelPrices,
+} from "./load-usage-pricer";
 export { type RenderTranscriptOptions, renderMessageText, renderTranscript } from "./render-transcript";
 export { DEFAULT_MODEL_ID, type ResolveModelOptions, resolveModel } from "./resolve-model";
 export {

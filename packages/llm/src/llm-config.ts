@@ -1,6 +1,7 @@
 import { ConfigurationError } from "@scenario/spec";
 import type { LanguageModel } from "ai";
 import type { RetryOptions } from "./call-with-retry";
+import type { ModelPrices } from "./load-usage-pricer";
 
 /**
  * How the record/replay cache treats model calls:
@@ -36,6 +37,11 @@ export interface ScenarioLLMConfig {
   cacheDir?: string | undefined;
   /** Retry, backoff and timeout settings of every participant's model calls. */
   retry?: RetryOptions | undefined;
+  /**
+   * Custom model prices (dollars per million tokens) that override the bundled price table when
+   * runs price their calls (`scenario.config.ts`'s `prices`).
+   */
+  prices?: ModelPrices | undefined;
 }
 
 // Kept on globalThis so that two copies of this module (an ESM and a CJS build, or a source and a

@@ -41,8 +41,8 @@ export function toTokenUsage(
 }
 
 /**
- * Wraps a model so that every call it answers reports its tokens through `recordUsage` (an
- * `AgentInput`'s), generate and stream alike. Reporting at the model, not from `generateText`'s
+ * Wraps a model so that every call it answers reports its tokens, with the model's id and provider
+ * for pricing, through `recordUsage` (an `AgentInput`'s), generate and stream alike. Reporting at the model, not from `generateText`'s
  * result, also counts calls whose result is then rejected (a tool-choice violation, a malformed
  * reply), which were paid for all the same. Calls replayed from the cache spent nothing and are
  * not reported.
@@ -54,7 +54,10 @@ export function withUsageReporting<M extends ScenarioLanguageModel>(
   if (!recordUsage) return model;
   const report = (usage: LanguageModelV3Usage | undefined) => {
     const tokens = toTokenUsage(usage);
-    if (tokens.inputTokens !== undefined || tokens.outputTokens !== undefined) recordUsage(tokens);
+    // The model's id and provider let the run price the call (result.usage.costUsd).
+    if (tokens.inputTokens !== undefined || tokens.outputTokens !== undefined) {
+      recordUsage({ ...tokens, modelId: model.modelId, provider: model.provider });
+    }
   };
   // A v2 model reports flat usage, v3 and v4 nested usage: toTokenUsage reads both.
   type StreamResult = { stream: ReadableStream<LanguageModelV3StreamPart>; response?: object };

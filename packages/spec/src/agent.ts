@@ -34,6 +34,13 @@ export interface TokenUsage {
   totalTokens?: number | undefined;
   /** Prompt tokens served from the provider's prompt cache, when reported. */
   cachedInputTokens?: number | undefined;
+  /**
+   * The model that answered (`gpt-4.1-mini`), so the call can be priced. Adapters set it when they
+   * know it; without it the call's tokens count but its cost is unknown.
+   */
+  modelId?: string | undefined;
+  /** The model's provider (`openai`, or the AI SDK's `openai.responses`), to pick the right price. */
+  provider?: string | undefined;
 }
 
 /**

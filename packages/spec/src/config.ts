@@ -1,10 +1,18 @@
 import type { AgentAdapter, CriterionVerdict, TokenUsage } from "./agent";
+import type { ScenarioBudget } from "./cost";
 import type { ModelMessage } from "./messages";
 import type { ScriptStep } from "./script";
 import type { AudioPlaybackOptions, VoiceAudioChunk, VoiceTimelineEvent } from "./voice";
 
 /** The turn at which a run without a verdict gives up, when `maxTurns` is not set. */
 export const DEFAULT_MAX_TURNS = 10;
+
+/**
+ * The deadline of a run without `timeout`, in milliseconds: 5 minutes. Long enough for a 10-turn
+ * conversation with slow agents or a voice call, and longer than a participant's own model-call
+ * budget (3 attempts × 60 s), so a hung provider is reported as a failed model call first.
+ */
+export const DEFAULT_SCENARIO_TIMEOUT_MS = 300_000;
 
 /** The scenario set of a scenario without `setId`. */
 export const DEFAULT_SCENARIO_SET_ID = "default";
@@ -51,6 +59,13 @@ export interface ScenarioConfig {
   /** Cancels the run: it ends with status CANCELLED. */
   signal?: AbortSignal;
   /**
+   * The run's deadline in milliseconds, from its start. A run still going then ends with status
+   * ERROR, naming the step it was in ("timed out after 60 s in the judge (turn 3)"), and the call in
+   * flight is aborted through `AgentInput.signal`. `0` turns the deadline off.
+   * @default 300000 (DEFAULT_SCENARIO_TIMEOUT_MS)
+   */
+  timeout?: number;
+  /**
    * Called for every chunk of audio the voice agent under test is sent or sends, in call order, with
    * its speaker and timestamp (the agent's once its reply ends, cut to what the caller heard). An
    * error it throws is reported once and never breaks the run.
@@ -69,6 +84,11 @@ export interface ScenarioConfig {
    * @default false
    */
   audioPlayback?: boolean | AudioPlaybackOptions;
+  /**
+   * Limits on the run's cost, tokens and duration, checked after every agent call: a run that goes
+   * over one ends with status ERROR and names the budget and the figure reached.
+   */
+  budget?: ScenarioBudget;
 }
 
 /** How a run ended. The values match the LangWatch collector's. */
@@ -82,13 +102,27 @@ export interface ScenarioUsage {
   outputTokens: number;
   /** Both, all roles. */
   totalTokens: number;
+  /** Prompt tokens served from a prompt cache (part of `inputTokens`), all roles; absent when none was reported. */
+  cachedInputTokens?: number;
+  /**
+   * The run's cost in US dollars, present only when every role's cost is known (see `RoleUsage.costUsd`);
+   * absent means "cost unknown", never zero.
+   */
+  costUsd?: number;
   /** The same counts per role (`User`, `Agent`, `Judge`) that reported any. */
-  byRole: Partial<
-    Record<
-      "User" | "Agent" | "Judge",
-      Required<Pick<TokenUsage, "inputTokens" | "outputTokens" | "totalTokens">>
-    >
-  >;
+  byRole: Partial<Record<"User" | "Agent" | "Judge", RoleUsage>>;
+}
+
+/** One role's summed usage in a run. */
+export interface RoleUsage
+  extends Required<Pick<TokenUsage, "inputTokens" | "outputTokens" | "totalTokens">> {
+  /** Prompt tokens served from a prompt cache (part of `inputTokens`); absent when none was reported. */
+  cachedInputTokens?: number;
+  /**
+   * The role's cost in US dollars, priced per call with cached input tokens at their own rate.
+   * Absent when the run had no price table or a call's model has no known price ("cost unknown").
+   */
+  costUsd?: number;
 }
 
 /** The outcome of `run()`. Field names follow `@langwatch/scenario`. */
@@ -115,7 +149,7 @@ export interface ScenarioResult {
   agentTime: number;
   /** The error message, when the run ended with status ERROR. */
   error?: string;
-  /** Tokens used, summed per role. */
+  /** Tokens used, summed per role, with their cost when the models' prices are known. */
   usage: ScenarioUsage;
   /**
    * Results attached by adapters and steps, by key: a voice call's recording, timeline and

@@ -6,6 +6,7 @@ export type ScenarioErrorCode =
   | "AGENT_RETURN_INVALID"
   | "SCRIPT_INVALID"
   | "RUN_CANCELLED"
+  | "RUN_TIMED_OUT"
   | "MODEL_MISSING"
   | "MODEL_CALL_FAILED"
   | "CACHE_MISS"
@@ -172,6 +173,25 @@ export class RunCancelledError extends ScenarioError {
 
   constructor(message = "The scenario run was cancelled.", options?: ScenarioErrorOptions) {
     super("RUN_CANCELLED", message, options);
+  }
+}
+
+/**
+ * The run outlived its `timeout`: it ends with status ERROR, and what it was doing (a script step,
+ * an agent's turn, the judge) is aborted through the run's signal.
+ */
+export class ScenarioTimeoutError extends ScenarioError {
+  static override readonly errorName = "ScenarioTimeoutError";
+
+  /** The deadline that was passed, in milliseconds. */
+  readonly timeoutMs: number;
+  /** What the run was doing at the deadline ("the judge (turn 2), in script step 3: judge()"). */
+  readonly step: string;
+
+  constructor(message: string, details: { timeoutMs: number; step: string }, options?: ScenarioErrorOptions) {
+    super("RUN_TIMED_OUT", message, options);
+    this.timeoutMs = details.timeoutMs;
+    this.step = details.step;
   }
 }
 

@@ -30,6 +30,12 @@ export interface ScenarioEventBase {
   scenarioId: string;
   /** The scenario set. @default "default" */
   scenarioSetId: string;
+  /**
+   * A stable id of this event, so a collector can drop a resent copy: the HTTP reporter sets it
+   * (from the event's content) before spooling, and a resend carries the same id. Optional: an
+   * emitter may set its own.
+   */
+  eventId?: string;
 }
 
 /** A run began. */

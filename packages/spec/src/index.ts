@@ -24,8 +24,9 @@ export {
   isScriptedLineSpeaker,
   JUDGE_TOOL_NAMES,
 } from "./agent";
-export type { ScenarioConfig, ScenarioResult, ScenarioRunStatus, ScenarioUsage } from "./config";
-export { DEFAULT_MAX_TURNS, DEFAULT_SCENARIO_SET_ID } from "./config";
+export type { RoleUsage, ScenarioConfig, ScenarioResult, ScenarioRunStatus, ScenarioUsage } from "./config";
+export { DEFAULT_MAX_TURNS, DEFAULT_SCENARIO_SET_ID, DEFAULT_SCENARIO_TIMEOUT_MS } from "./config";
+export type { ScenarioBudget, SuiteBudget, UsagePricer } from "./cost";
 export {
   AgentCallError,
   CacheMissError,
@@ -41,6 +42,7 @@ export {
   ScenarioError,
   type ScenarioErrorCode,
   type ScenarioErrorOptions,
+  ScenarioTimeoutError,
   ScriptError,
   UserSimulatorError,
 } from "./errors";
@@ -57,6 +59,22 @@ export type {
   SnapshotToolCall,
 } from "./events";
 export { ScenarioEventType } from "./events";
+export type {
+  InstrumentationSpecificationVersion,
+  ScenarioInstrumentation,
+  ScenarioSpan,
+  ScenarioSpanAttributes,
+  ScenarioSpanAttributeValue,
+  ScenarioSpanKind,
+  TraceSpanRecord,
+} from "./instrumentation";
+export {
+  getScenarioInstrumentation,
+  INSTRUMENTATION_SPECIFICATION_VERSION,
+  JUDGE_TRACE_TOOL_NAMES,
+  registerScenarioInstrumentation,
+  SCENARIO_SPAN_ATTRIBUTES,
+} from "./instrumentation";
 export type {
   AssistantModelMessage,
   DataContent,
@@ -80,7 +98,13 @@ export type {
   ToolResultPart,
   UserModelMessage,
 } from "./messages";
-export type { ReporterSpec, ScenarioReporter, SuiteStartInfo, SuiteSummary } from "./reporter";
+export type {
+  NotStartedRun,
+  ReporterSpec,
+  ScenarioReporter,
+  SuiteStartInfo,
+  SuiteSummary,
+} from "./reporter";
 export type {
   AgentStepOptions,
   OnStep,

@@ -18,8 +18,26 @@ export interface SuiteSummary {
   counts: { total: number; passed: number; failed: number; errored: number; cancelled: number };
   /** Scenario ids that passed some repeats and failed others. */
   flaky: string[];
-  /** Tokens used by all runs. */
-  usage: Pick<ScenarioUsage, "inputTokens" | "outputTokens" | "totalTokens">;
+  /** Tokens used by all runs, and their cost when every run's cost is known. */
+  usage: Pick<ScenarioUsage, "inputTokens" | "outputTokens" | "totalTokens" | "costUsd">;
+  /**
+   * Runs that were selected but never started, because the suite was interrupted (Ctrl-C) or
+   * stopped (`--bail`, a setup error) first. Reports list them as skipped, so their totals add up
+   * to what was selected. Absent when every selected run started.
+   */
+  notStarted?: NotStartedRun[];
+}
+
+/** A selected run that never started: no events were emitted for it. */
+export interface NotStartedRun {
+  /** The scenario's id. */
+  scenarioId: string;
+  /** The scenario set. */
+  scenarioSetId: string;
+  /** The scenario's name. */
+  name: string;
+  /** Why it did not start, as a sentence ("The suite was interrupted before this run started."). */
+  reason: string;
 }
 
 /** Suite-level context handed to `onSuiteStart`. */
@@ -53,6 +71,11 @@ export interface ScenarioReporter {
   onSuiteEnd?(summary: SuiteSummary): void | Promise<void>;
   /** Finishes pending work (files, network); awaited by the bus's `drain()`. */
   flush?(): Promise<void>;
+  /**
+   * Saves what would otherwise be lost, synchronously, because the process exits right after it
+   * returns (a second Ctrl-C). No awaiting, no network: write files with the `*Sync` calls.
+   */
+  emergencyFlush?(): void;
 }
 
 /**

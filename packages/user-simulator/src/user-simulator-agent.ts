@@ -1,4 +1,5 @@
 import {
+  aiTelemetrySettings,
   callParticipantModel,
   type RetryOptions,
   resolveParticipantModel,
@@ -119,6 +120,7 @@ function buildUserSimulator(options: UserSimulatorAgentOptions): (input: AgentIn
             headers: ROLE_HEADER,
             abortSignal: signal,
             maxRetries: 0,
+            ...aiTelemetrySettings("scenario.user-simulator"),
           }),
         {
           retry: options.retry,

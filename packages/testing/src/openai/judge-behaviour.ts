@@ -18,6 +18,13 @@ export type FakeCriterionVerdict = CriterionVerdict["verdict"];
 export type FakeJudgeDecision =
   | "continue"
   | {
+      /**
+       * Call one of the other tools the judge offers first (`expand_trace`, `grep_trace` of a
+       * trace-reading judge); its result comes back in the next request's `toolResults`.
+       */
+      callTool: { name: string; arguments: Record<string, unknown> };
+    }
+  | {
       /** Verdicts by criterion text, with optional per-criterion reasoning. */
       verdicts?: Record<string, FakeCriterionVerdict | { verdict: FakeCriterionVerdict; reasoning?: string }>;
       /** The verdict of criteria not in `verdicts`. @default "met" */
@@ -34,6 +41,13 @@ export interface FakeJudgeContext {
   messages: FakeMessage[];
   /** True when the tool choice forces `finish_test`: a `"continue"` is then turned into a verdict. */
   forced: boolean;
+  /**
+   * The agent's trace digest the judge sent (the text inside `<agent_trace>`), or undefined when
+   * its prompt has none (a judge without `traces: true`).
+   */
+  trace: string | undefined;
+  /** The results of the tools the judge already called in this judgement (`callTool`), in order. */
+  toolResults: Array<{ name: string; content: string }>;
   /** The whole request. */
   request: FakeModelRequest;
 }
@@ -74,7 +88,33 @@ function defaultDecide(context: FakeJudgeContext): FakeJudgeDecision {
   return agentReplied ? {} : "continue";
 }
 
-function finishReply(criteria: string[], decision: Exclude<FakeJudgeDecision, "continue">): FakeReply {
+const AGENT_TRACE = /<agent_trace>\n?([\s\S]*?)\n?<\/agent_trace>/;
+
+function traceOf(messages: FakeMessage[]): string | undefined {
+  for (const message of messages) {
+    if (message.role !== "user") continue;
+    const match = AGENT_TRACE.exec(message.content);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+function toolResultsOf(messages: FakeMessage[]): Array<{ name: string; content: string }> {
+  const names = new Map<string, string>();
+  const results: Array<{ name: string; content: string }> = [];
+  for (const message of messages) {
+    if (message.role === "assistant") for (const call of message.toolCalls) names.set(call.id, call.name);
+    if (message.role === "tool") {
+      results.push({ name: names.get(message.toolCallId) ?? "unknown", content: message.content });
+    }
+  }
+  return results;
+}
+
+function finishReply(
+  criteria: string[],
+  decision: Exclude<FakeJudgeDecision, "continue" | { callTool: unknown }>,
+): FakeReply {
   const known = new Set(criteria);
   for (const criterion of Object.keys(decision.verdicts ?? {})) {
     if (!known.has(criterion)) {
@@ -117,7 +157,23 @@ export function judgeBehaviour(options: JudgeBehaviourOptions = {}): FakeReplyFu
     const forced =
       (typeof choice === "object" && choice.toolName === FINISH_TEST) ||
       (choice === "required" && !offersContinue);
-    const decision = await decide({ criteria, messages: request.messages, forced, request });
+    const decision = await decide({
+      criteria,
+      messages: request.messages,
+      forced,
+      trace: traceOf(request.messages),
+      toolResults: toolResultsOf(request.messages),
+      request,
+    });
+    if (typeof decision === "object" && "callTool" in decision) {
+      const { name } = decision.callTool;
+      if (!request.tools.some((tool) => tool.name === name) || typeof choice === "object") {
+        throw new ConfigurationError(
+          `judgeBehaviour: decide() asked to call ${JSON.stringify(name)}, but the request does not allow it (tools: ${JSON.stringify(request.tools.map((tool) => tool.name))}, tool choice: ${JSON.stringify(choice)}).`,
+        );
+      }
+      return { toolCalls: [{ name, arguments: decision.callTool.arguments }] };
+    }
     if (decision !== "continue") return finishReply(criteria, decision);
     if (forced) {
       return finishReply(criteria, {

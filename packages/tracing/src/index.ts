@@ -1,0 +1,6 @@
+export { AgentSpanCollector, type AgentSpanCollectorOptions } from "./agent-span-collector";
+export {
+  type ScenarioTracingHandle,
+  type ScenarioTracingOptions,
+  setupScenarioTracing,
+} from "./setup-scenario-tracing";

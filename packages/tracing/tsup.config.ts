@@ -1,0 +1,3 @@
+import { scenarioPackage } from "../../tooling/tsup.preset";
+
+export default scenarioPackage();
