@@ -6,6 +6,9 @@
 //
 //   node tooling/run-tests.mjs            both legs (what `npm test` and CI run)
 //   node tooling/run-tests.mjs --leg 1    one leg only (2: the AI SDK 7 leg)
+//   node tooling/run-tests.mjs --leg 2 --current-node
+//                                         leg 2 on the Node running this script instead of Node 22
+//                                         (GitHub Actions' matrix sets up Node 22 and 24 itself)
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +18,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const legArgument = process.argv.indexOf("--leg");
 const onlyLeg = legArgument === -1 ? undefined : Number(process.argv[legArgument + 1]);
+const currentNode = process.argv.includes("--current-node");
 
 /** The AI SDK 7 leg's versions: the newest releases this suite was checked against. */
 const AI_SDK_7 = { ai: "7.0.173", "@ai-sdk/openai": "4.0.118", "@ai-sdk/provider": "4.0.38" };
@@ -34,7 +38,11 @@ function leg1() {
   console.log("\n=== leg 1: Node %s, AI SDK 6 (the lockfile) ===", process.versions.node);
   rmSync(resultsFile(root), { force: true });
   if (run(process.execPath, ["tooling/pnpm.mjs", "install", "--frozen-lockfile"]) !== 0) return 1;
-  return run(process.execPath, ["tooling/pnpm.mjs", "run", "check"]);
+  // The docs site is built (the build checks its internal links) and tested once, here, not in leg 2.
+  if (run(process.execPath, ["tooling/pnpm.mjs", "run", "docs"]) !== 0) return 1;
+  const status = run(process.execPath, ["tooling/pnpm.mjs", "run", "check"]);
+  // publint and attw over the packed packages, which `check` has just built.
+  return run(process.execPath, ["tooling/check-packages.mjs"]) === 0 ? status : 1;
 }
 
 /** Installs the newest Node 22 from the registry's node-<platform>-<arch> package, once per machine. */
@@ -76,7 +84,7 @@ function copyTree(target) {
 }
 
 function leg2() {
-  const node22 = installNode22();
+  const node22 = currentNode ? process.execPath : installNode22();
   const tree = join(tmpdir(), "scenario-ai-sdk-7-leg");
   copyTree(tree);
   // The bench compares against a library pinned to AI SDK 6; it is not part of the test suite.
@@ -90,6 +98,8 @@ function leg2() {
     PATH: `${dirname(node22)}${delimiter}${process.env.PATH}`,
     // The copy's installs must not touch this tree's turbo cache or reports.
     TURBO_CACHE_DIR: join(tree, ".turbo"),
+    // Leg 1 builds and tests the docs site; this copy has no build of it.
+    SCENARIO_DOCS_SITE_TEST: "skip",
   };
   const version = spawnSync(node22, ["--version"], { encoding: "utf8" }).stdout.trim();
   console.log("\n=== leg 2: Node %s, AI SDK 7 (%s) ===", version, JSON.stringify(AI_SDK_7));

@@ -1,6 +1,7 @@
 // The kit's exports against those of @langwatch/scenario 0.5.3, name by name. The lists below were
 // written from that release's dist/index.d.ts; MISSING holds what we deliberately lack, and the
-// README's "Differences from @langwatch/scenario" section must name each of those.
+// docs site's "Differences from @langwatch/scenario" section (apps/docs/guide/migrating-from-langwatch.md)
+// must name each of those.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +22,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..", "..");
+const MIGRATION_PAGE = join(root, "apps", "docs", "guide", "migrating-from-langwatch.md");
 
 /** The values it exports by name (`export { … }`, `default` aside). */
 const UPSTREAM_VALUES = [
@@ -231,7 +233,7 @@ const UPSTREAM_DEFAULT_MEMBERS = [
   "configure",
 ];
 
-/** What we deliberately lack, named export and default member alike (the README says why). */
+/** What we deliberately lack, named export and default member alike (the docs page says why). */
 const MISSING = [
   // red teaming
   "AttackTechnique",
@@ -343,13 +345,15 @@ function kitExportNames(): Set<string> {
   return names;
 }
 
-/** The README's "Differences from @langwatch/scenario" section. */
+/** The "Differences from @langwatch/scenario" section of the docs site's migration page. */
 function differencesSection(): string {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const start = readme.indexOf("## Differences from `@langwatch/scenario`");
-  expect(start, "README.md has a 'Differences from `@langwatch/scenario`' section").toBeGreaterThan(-1);
-  const end = readme.indexOf("\n## ", start + 1);
-  return readme.slice(start, end === -1 ? undefined : end);
+  const page = readFileSync(MIGRATION_PAGE, "utf8");
+  const start = page.indexOf("## Differences from `@langwatch/scenario`");
+  expect(start, `${MIGRATION_PAGE} has a 'Differences from \`@langwatch/scenario\`' section`).toBeGreaterThan(
+    -1,
+  );
+  const end = page.indexOf("\n## ", start + 1);
+  return page.slice(start, end === -1 ? undefined : end);
 }
 
 const claimed = (names: string[]) => names.filter((name) => !MISSING.includes(name));
@@ -383,7 +387,7 @@ describe("the exports of @langwatch/scenario 0.5.3", () => {
     expect(kit.scenario).toBe(scenario);
   });
 
-  it("that we lack stay absent from the kit, and the README names each one", () => {
+  it("that we lack stay absent from the kit, and the docs' differences section names each one", () => {
     const exported = kitExportNames();
     const section = differencesSection();
     for (const name of MISSING) {
@@ -391,7 +395,7 @@ describe("the exports of @langwatch/scenario 0.5.3", () => {
         false,
       );
       expect(name in defaultExport, `${name} is on the default export: take it out of MISSING`).toBe(false);
-      expect(section, `README's differences section names \`${name}\``).toContain(`\`${name}\``);
+      expect(section, `the differences section names \`${name}\``).toContain(`\`${name}\``);
     }
   });
 });
