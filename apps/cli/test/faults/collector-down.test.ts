@@ -1,35 +1,23 @@
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type FakeCollector, startCollector } from "../../../../packages/events/test/fixtures";
-import { assertCliBuilt, finishedRuns, runCli, temporaryDirectory } from "../cli-harness";
+import { describe, expect, it } from "vitest";
+import { startCollector } from "../../../../packages/events/test/fixtures";
+import { finishedRuns, runCli } from "../cli-harness";
 import {
   COLLECTOR_API_KEY,
   COLLECTOR_FIXTURE,
   collectorEnv,
+  collectorTestHooks,
   emittedEventIds,
   idsOfBodies,
   spooledEventIds,
   unusedPort,
 } from "./collector-harness";
 
-// Each test spawns the CLI: give them room on a loaded machine.
-vi.setConfig({ testTimeout: 120_000 });
-
-beforeAll(() => {
-  assertCliBuilt();
-});
-
-let collector: FakeCollector | undefined;
-const folders: Array<{ remove(): void }> = [];
-afterEach(async () => {
-  await collector?.close();
-  collector = undefined;
-  for (const folder of folders.splice(0)) folder.remove();
-});
+// Each test spawns the CLI: room on a loaded machine.
+const hooks = collectorTestHooks(120_000);
 
 function outputFolder(prefix: string): { path: string; spoolDir: string } {
-  const folder = temporaryDirectory(prefix);
-  folders.push(folder);
+  const folder = hooks.temporaryDirectory(prefix);
   return { path: folder.path, spoolDir: join(folder.path, "spool") };
 }
 
@@ -54,9 +42,11 @@ describe("scenario run with the collector down or failing", () => {
   });
 
   it("collector answering 500: after the bounded drain every event is in the spool, none acknowledged", async () => {
-    collector = await startCollector((_request, response) => {
-      response.writeHead(500).end("down for maintenance");
-    });
+    const collector = hooks.closeAfterTest(
+      await startCollector((_request, response) => {
+        response.writeHead(500).end("down for maintenance");
+      }),
+    );
     const output = outputFolder("scenario-collector-500-");
     const result = await runCli(["run", "scenarios/quick.scenario.ts", "-o", output.path], {
       cwd: COLLECTOR_FIXTURE,

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { scenarioEventId } from "@scenario/events";
 import type { ScenarioEvent } from "@scenario/spec";
-import { readEvents } from "../cli-harness";
+import { afterEach, beforeAll, vi } from "vitest";
+import { assertCliBuilt, readEvents, temporaryDirectory } from "../cli-harness";
 
 /** The fixture project: quick script-only scenarios, and two that hang (selected by path). */
 export const COLLECTOR_FIXTURE = join(import.meta.dirname, "collector-fixture");
@@ -71,4 +72,39 @@ export async function waitUntil(check: () => boolean, attempts = 600, intervalMs
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   return check();
+}
+
+/** What a collector fault test file gets from `collectorTestHooks()`. */
+export interface CollectorTestHooks {
+  /** Closes the collector after the test. */
+  closeAfterTest<T extends { close(): Promise<void> }>(collector: T): T;
+  /** A fresh folder, removed after the test. */
+  temporaryDirectory(prefix: string): { path: string; remove(): void };
+}
+
+/**
+ * The hooks every collector fault test file needs: room for spawning the CLI on a loaded machine
+ * (`testTimeoutMs`), the CLI built before the first test, and after each test the collectors it
+ * started closed and the folders it made removed.
+ */
+export function collectorTestHooks(testTimeoutMs: number): CollectorTestHooks {
+  vi.setConfig({ testTimeout: testTimeoutMs });
+  beforeAll(() => {
+    assertCliBuilt();
+  });
+  const cleanups: Array<() => void | Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  return {
+    closeAfterTest(collector) {
+      cleanups.push(() => collector.close());
+      return collector;
+    },
+    temporaryDirectory(prefix) {
+      const folder = temporaryDirectory(prefix);
+      cleanups.push(() => folder.remove());
+      return folder;
+    },
+  };
 }

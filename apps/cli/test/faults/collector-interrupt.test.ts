@@ -1,29 +1,19 @@
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type FakeCollector, startCollector } from "../../../../packages/events/test/fixtures";
-import { assertCliBuilt, readEvents, startCli, temporaryDirectory } from "../cli-harness";
+import { describe, expect, it } from "vitest";
+import { startCollector } from "../../../../packages/events/test/fixtures";
+import { readEvents, startCli } from "../cli-harness";
 import {
   COLLECTOR_FIXTURE,
   collectorEnv,
+  collectorTestHooks,
   emittedEventIds,
   spooledEventIds,
   unusedPort,
   waitUntil,
 } from "./collector-harness";
 
-vi.setConfig({ testTimeout: 120_000 });
-
-beforeAll(() => {
-  assertCliBuilt();
-});
-
-let collector: FakeCollector | undefined;
-const folders: Array<{ remove(): void }> = [];
-afterEach(async () => {
-  await collector?.close();
-  collector = undefined;
-  for (const folder of folders.splice(0)) folder.remove();
-});
+// Each test spawns the CLI: room on a loaded machine.
+const hooks = collectorTestHooks(120_000);
 
 function hangingRunsStarted(outputDir: string): number {
   try {
@@ -38,8 +28,7 @@ function hangingRunsStarted(outputDir: string): number {
 }
 
 async function interruptedRun(signals: 1 | 2, endpoint: string) {
-  const output = temporaryDirectory("scenario-collector-sigint-");
-  folders.push(output);
+  const output = hooks.temporaryDirectory("scenario-collector-sigint-");
   const spoolDir = join(output.path, "spool");
   const cli = startCli(["run", "scenarios", "-o", output.path], {
     cwd: COLLECTOR_FIXTURE,
@@ -75,7 +64,7 @@ describe("Ctrl-C with the collector down", () => {
   it("two Ctrl-Cs: exits at once, and still every event emitted so far is in the spool", async () => {
     // A collector that takes connections and never answers: the flush after the first Ctrl-C waits
     // its bounded drain, and the second Ctrl-C lands inside it.
-    collector = await startCollector(() => new Promise<void>(() => {}));
+    const collector = hooks.closeAfterTest(await startCollector(() => new Promise<void>(() => {})));
     const { result, outputDir, spoolDir } = await interruptedRun(2, collector.url);
     expect(result.code).toBe(130);
     // The second Ctrl-C cut the flush short: no summary was printed, the spool was saved at once.

@@ -1,11 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type FakeCollector, startCollector } from "../../../../packages/events/test/fixtures";
-import { assertCliBuilt, readEvents, runCli, startCli, temporaryDirectory } from "../cli-harness";
+import { describe, expect, it } from "vitest";
+import { startCollector } from "../../../../packages/events/test/fixtures";
+import { readEvents, runCli, startCli } from "../cli-harness";
 import {
   COLLECTOR_FIXTURE,
   collectorEnv,
+  collectorTestHooks,
   emittedEventIds,
   idsOfBodies,
   spooledEventIds,
@@ -13,36 +14,25 @@ import {
   waitUntil,
 } from "./collector-harness";
 
-vi.setConfig({ testTimeout: 180_000 });
-
-beforeAll(() => {
-  assertCliBuilt();
-});
-
-let collector: FakeCollector | undefined;
-const folders: Array<{ remove(): void }> = [];
-afterEach(async () => {
-  await collector?.close();
-  collector = undefined;
-  for (const folder of folders.splice(0)) folder.remove();
-});
+// Each test spawns the CLI: room on a loaded machine.
+const hooks = collectorTestHooks(180_000);
 
 describe("scenario run with a slow collector that comes back", () => {
   it("spools what the slow collector left unacknowledged; the next run resends only that, each event once", async () => {
     // First slow: a few answers, then requests are held unanswered past the CLI's drain.
     let mode: "slow" | "back" = "slow";
     const held: ServerResponse[] = [];
-    collector = await startCollector((_request, response) => {
-      if (mode === "back" || collector!.accepted.length + held.length < 4) {
-        response.writeHead(201).end("{}");
-        return;
-      }
-      held.push(response);
-    });
-    const spool = temporaryDirectory("scenario-collector-spool-");
-    folders.push(spool);
-    const first = temporaryDirectory("scenario-collector-slow-");
-    folders.push(first);
+    const collector = hooks.closeAfterTest(
+      await startCollector((_request, response) => {
+        if (mode === "back" || collector!.accepted.length + held.length < 4) {
+          response.writeHead(201).end("{}");
+          return;
+        }
+        held.push(response);
+      }),
+    );
+    const spool = hooks.temporaryDirectory("scenario-collector-spool-");
+    const first = hooks.temporaryDirectory("scenario-collector-slow-");
     const env = collectorEnv(collector.url, spool.path);
 
     const firstRun = await runCli(["run", "scenarios/quick.scenario.ts", "-o", first.path], {
@@ -68,8 +58,7 @@ describe("scenario run with a slow collector that comes back", () => {
     // The collector is back; the next run sends its own events and the backlog.
     mode = "back";
     const requestsBefore = collector.requests.length;
-    const second = temporaryDirectory("scenario-collector-back-");
-    folders.push(second);
+    const second = hooks.temporaryDirectory("scenario-collector-back-");
     const secondRun = await runCli(["run", "scenarios/quick.scenario.ts", "-o", second.path], {
       cwd: COLLECTOR_FIXTURE,
       env,
@@ -90,10 +79,8 @@ describe("scenario run with a slow collector that comes back", () => {
   it("a process killed outright (SIGKILL) loses nothing: the next run takes its spool over and sends it", async () => {
     const port = await unusedPort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const spool = temporaryDirectory("scenario-collector-spool-");
-    folders.push(spool);
-    const killed = temporaryDirectory("scenario-collector-killed-");
-    folders.push(killed);
+    const spool = hooks.temporaryDirectory("scenario-collector-spool-");
+    const killed = hooks.temporaryDirectory("scenario-collector-killed-");
     const env = collectorEnv(endpoint, spool.path);
     // The hanging scenarios keep the process busy until it is killed; the quick ones finish first.
     const cli = startCli(["run", "scenarios", "-o", killed.path], { cwd: COLLECTOR_FIXTURE, env });
@@ -116,9 +103,8 @@ describe("scenario run with a slow collector that comes back", () => {
     const emittedKilled = emittedEventIds(killed.path);
 
     // The collector comes up on that address; the next run claims the dead process's file.
-    collector = await startCollector(undefined, { port });
-    const next = temporaryDirectory("scenario-collector-after-kill-");
-    folders.push(next);
+    const collector = hooks.closeAfterTest(await startCollector(undefined, { port }));
+    const next = hooks.temporaryDirectory("scenario-collector-after-kill-");
     const nextRun = await runCli(["run", "scenarios/quick.scenario.ts", "-o", next.path], {
       cwd: COLLECTOR_FIXTURE,
       env,
