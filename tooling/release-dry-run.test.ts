@@ -45,9 +45,13 @@ interface Release {
   newVersion: string;
 }
 
+// The AI SDK 7 leg's copy drops the bench from its workspace: only what pnpm-workspace.yaml lists.
+const workspaceFile = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8");
 const folders = ["packages", "apps"]
   .flatMap((group) => readdirSync(join(root, group)).map((name) => `${group}/${name}`))
-  .concat(["examples", "bench"])
+  .concat(
+    ["examples", "bench"].filter((folder) => new RegExp(`^\\s*- ${folder}\\s*$`, "m").test(workspaceFile)),
+  )
   .filter((folder) => existsSync(join(root, folder, "package.json")));
 
 function readManifest(path: string): Manifest {
@@ -63,6 +67,12 @@ function createRepository(path: string): void {
     mkdirSync(dirname(join(path, file)), { recursive: true });
     copyFileSync(join(root, file), join(path, file));
   }
+  // changeset refuses an `ignore` entry that names no package of the workspace.
+  const names = new Set(folders.map((folder) => readManifest(join(root, folder, "package.json")).name));
+  const configFile = join(path, ".changeset", "config.json");
+  const config = JSON.parse(readFileSync(configFile, "utf8")) as { ignore?: string[] };
+  config.ignore = (config.ignore ?? []).filter((name) => names.has(name));
+  writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
   git(path, ["init", "--quiet", "--initial-branch=main"]);
   git(path, ["add", "--all"]);
   git(path, ["commit", "--quiet", "--message", "the workspace as it is"]);
