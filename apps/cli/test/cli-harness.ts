@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CliIO } from "../src/cli-io";
+import { main } from "../src/main";
 
 /** The built `scenario` command: the bin launcher, which loads dist/cli.js. */
 export const CLI_BIN = join(import.meta.dirname, "..", "bin", "scenario.js");
@@ -114,4 +116,21 @@ export function finishedRuns(
   path: string,
 ): Array<{ scenarioId: string; status: string; scenarioRunId: string }> {
   return readEvents(path).filter((event) => event.type === "SCENARIO_RUN_FINISHED") as never;
+}
+
+/**
+ * Runs `scenario <args>` in-process (from the sources, no build needed), in `cwd`, and returns the
+ * exit code and what it printed.
+ */
+export async function runCliInProcess(args: string[], cwd: string): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIO = {
+    cwd,
+    env: {},
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  };
+  const code = await main(["node", "scenario", ...args], io);
+  return { code, signal: null, stdout, stderr };
 }

@@ -7,9 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIO } from "../src/cli-io";
-import { main } from "../src/main";
-import { assertCliBuilt, runCli, temporaryDirectory } from "./cli-harness";
+import { assertCliBuilt, runCli, runCliInProcess as scenario, temporaryDirectory } from "./cli-harness";
 
 const REPOSITORY = join(import.meta.dirname, "..", "..", "..");
 const SPEC_VERSION = (
@@ -28,20 +26,6 @@ interface PackTarballs {
 const tooling = (await import(
   pathToFileURL(join(REPOSITORY, "tooling", "pack-tarballs.mjs")).href
 )) as PackTarballs;
-
-/** Runs `scenario <args>` in-process, in `cwd`, and returns the exit code and what it printed. */
-async function scenario(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    cwd,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  };
-  const code = await main(["node", "scenario", ...args], io);
-  return { code, stdout, stderr };
-}
 
 function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, "utf8"));

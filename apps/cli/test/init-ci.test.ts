@@ -15,29 +15,19 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { CliIO } from "../src/cli-io";
-import { main } from "../src/main";
-import { assertCliBuilt, FIXTURES, runCli, temporaryDirectory } from "./cli-harness";
+import {
+  assertCliBuilt,
+  FIXTURES,
+  runCli,
+  runCliInProcess as scenario,
+  temporaryDirectory,
+} from "./cli-harness";
 
 vi.setConfig({ testTimeout: 120_000 });
 
 const WORKFLOW = join(".github", "workflows", "scenarios.yml");
 /** GitHub's expression for the matrix's shard number (spelled in two parts: it is not a template). */
 const MATRIX_SHARD = ["$", "{{ matrix.shard }}"].join("");
-
-/** Runs `scenario <args>` in-process, in `cwd`, and returns the exit code and what it printed. */
-async function scenario(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    cwd,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  };
-  const code = await main(["node", "scenario", ...args], io);
-  return { code, stdout, stderr };
-}
 
 /** The `npx scenario ...` commands of the workflow's `run:` steps, as argument lists. */
 function scenarioCommands(workflow: string): string[][] {
