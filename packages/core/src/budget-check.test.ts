@@ -3,11 +3,12 @@ import {
   type AgentInput,
   AgentRole,
   ConfigurationError,
+  formatUsd,
   type TokenUsage,
 } from "@scenario/spec";
 import { describe, expect, it } from "vitest";
 import { verdict } from "../test/fake-agents";
-import { budgetExceededReason, formatUsd } from "./budget-check";
+import { budgetExceededReason } from "./budget-check";
 import { run, ScenarioExecution } from "./index";
 import { UsageTally } from "./usage-tally";
 

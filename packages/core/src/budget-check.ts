@@ -1,4 +1,4 @@
-import { ConfigurationError, type ScenarioBudget } from "@scenario/spec";
+import { ConfigurationError, formatUsd, type ScenarioBudget } from "@scenario/spec";
 import { describeValue } from "./describe-value";
 
 /** What a run has spent so far, at one budget check. */
@@ -63,13 +63,4 @@ export function budgetExceededReason(
     return `Budget exceeded: the run took ${Math.round(spend.elapsedMs)} ms, over its budget.maxDurationMs of ${budget.maxDurationMs} ms.`;
   }
   return undefined;
-}
-
-/** Dollars with enough digits for the small sums a model call costs ($0.000123). */
-export function formatUsd(value: number): string {
-  if (value === 0) return "$0";
-  if (value >= 1) return `$${value.toFixed(2)}`;
-  // Three significant digits, without the exponent notation toPrecision() gives tiny values.
-  const decimals = Math.min(10, 2 - Math.floor(Math.log10(value)));
-  return `$${value.toFixed(decimals)}`;
 }

@@ -1,4 +1,4 @@
-import type { ScenarioRunFinishedEvent, ScenarioUsage } from "@scenario/spec";
+import { formatUsd, type ScenarioRunFinishedEvent, type ScenarioUsage } from "@scenario/spec";
 
 /** The roles in the order reports list them. */
 export const USAGE_ROLES = ["Agent", "User", "Judge"] as const;
@@ -59,14 +59,7 @@ function addCost(sum: number | undefined, tokens: number, cost: number | undefin
   return sum + cost;
 }
 
-/** Dollars with three significant digits for the small sums model calls cost (`$0.000123`), cents from $1. */
-export function formatUsd(value: number): string {
-  if (value === 0) return "$0";
-  if (value >= 1) return `$${value.toFixed(2)}`;
-  // toPrecision() would switch tiny values to exponent notation.
-  const decimals = Math.min(10, 2 - Math.floor(Math.log10(value)));
-  return `$${value.toFixed(decimals)}`;
-}
+export { formatUsd };
 
 /** A cost for reports: dollars, or "cost unknown" (never a made-up number). */
 export function formatCost(costUsd: number | undefined): string {

@@ -36,3 +36,15 @@ export interface SuiteBudget {
   /** The most tokens (input plus output, all runs) the suite may use. */
   maxTokens?: number;
 }
+
+/**
+ * Dollars with three significant digits for the small sums model calls cost (`$0.000123`), cents
+ * from $1: how every report and error prints a cost.
+ */
+export function formatUsd(value: number): string {
+  if (value === 0) return "$0";
+  if (value >= 1) return `$${value.toFixed(2)}`;
+  // toPrecision() would switch tiny values to exponent notation.
+  const decimals = Math.min(10, 2 - Math.floor(Math.log10(value)));
+  return `$${value.toFixed(decimals)}`;
+}

@@ -26,7 +26,7 @@ export {
 } from "./agent";
 export type { RoleUsage, ScenarioConfig, ScenarioResult, ScenarioRunStatus, ScenarioUsage } from "./config";
 export { DEFAULT_MAX_TURNS, DEFAULT_SCENARIO_SET_ID, DEFAULT_SCENARIO_TIMEOUT_MS } from "./config";
-export type { ScenarioBudget, SuiteBudget, UsagePricer } from "./cost";
+export { formatUsd, type ScenarioBudget, type SuiteBudget, type UsagePricer } from "./cost";
 export {
   AgentCallError,
   CacheMissError,
