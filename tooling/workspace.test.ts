@@ -191,6 +191,8 @@ const declaredThirdParty: Record<string, { dependencies: string[]; peers?: strin
         "@opentelemetry/sdk-trace",
         "@opentelemetry/context-async-hooks",
         "@opentelemetry/exporter-trace-otlp-http",
+        "@ai-sdk/otel",
+        "ai",
       ],
     },
     "@scenario/cli": {

@@ -129,6 +129,13 @@ export interface ScenarioInstrumentation {
   agentSpans?(): readonly TraceSpanRecord[] | undefined;
   /** Exports what is pending; the CLI awaits it when the suite ends. */
   flush?(): Promise<void>;
+  /**
+   * AI SDK 7 telemetry integrations (`@ai-sdk/otel`'s `OpenTelemetry`) that the judge's and the
+   * user simulator's model calls pass as `telemetry.integrations`, so each of their LLM calls is a
+   * span under its agent-call span. AI SDK 6 needs none: its `experimental_telemetry` writes to
+   * the global tracer provider. An empty list turns the LLM spans off on both.
+   */
+  readonly aiSdkTelemetry?: readonly unknown[] | undefined;
 }
 
 const INSTRUMENTATION_KEY = Symbol.for("@scenario/spec.instrumentation");

@@ -54,6 +54,8 @@ export class OtelInstrumentation implements ScenarioInstrumentation {
     private readonly tracer: Tracer,
     private readonly collector: AgentSpanCollector | undefined,
     private readonly exportPending: () => Promise<void>,
+    /** See spec's `ScenarioInstrumentation.aiSdkTelemetry`. */
+    readonly aiSdkTelemetry?: readonly unknown[],
   ) {}
 
   startSpan(

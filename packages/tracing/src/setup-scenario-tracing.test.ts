@@ -82,12 +82,22 @@ describe("setupScenarioTracing() with an in-memory exporter", () => {
     expect(judgeCall!.attributes[ATTR.inputTokens]).toBe(result.usage.byRole.Judge?.inputTokens);
     // AI SDK 6 traces the judge's model call itself, under the judge's span; AI SDK 7 needs
     // @ai-sdk/otel registered for that (not installed here), so only the agent-call span is there.
-    const llmSpans = childrenOf(spans, judgeCall!, "ai.generateText");
+    // The judge's model call is traced by the AI SDK itself, under the judge's span: AI SDK 6's
+    // experimental_telemetry (ai.generateText → doGenerate), AI SDK 7's @ai-sdk/otel integration
+    // (GenAI conventions: invoke_agent → step → chat, with the model's token counts).
     if (installedAiSdkMajor() === 6) {
-      expect(llmSpans).toHaveLength(1);
-      expect(childrenOf(spans, llmSpans[0]!, "ai.generateText.doGenerate")).toHaveLength(1);
-      expect(JSON.stringify(spans)).not.toContain("test-key");
-    } else expect(llmSpans).toEqual([]);
+      const [llmSpan] = childrenOf(spans, judgeCall!, "ai.generateText");
+      expect(childrenOf(spans, judgeCall!, "ai.generateText")).toHaveLength(1);
+      expect(childrenOf(spans, llmSpan!, "ai.generateText.doGenerate")).toHaveLength(1);
+    } else {
+      const invoke = only(childrenOf(spans, judgeCall!), "invoke_agent scenario.judge");
+      const chat = only(childrenOf(spans, only(childrenOf(spans, invoke), "step 1")), "chat gpt-test");
+      expect(chat.attributes).toMatchObject({
+        "gen_ai.request.model": "gpt-test",
+        "gen_ai.usage.input_tokens": result.usage.byRole.Judge?.inputTokens,
+      });
+    }
+    expect(JSON.stringify(spans)).not.toContain("test-key");
 
     const handle = only(childrenOf(spans, agentCall!), "support-agent.handle");
     expect(childrenOf(spans, handle).map((span) => span.name)).toEqual([
@@ -115,6 +125,17 @@ describe("setupScenarioTracing() with an in-memory exporter", () => {
     const runSpan = spans.find((span) => span.name.startsWith("scenario.run"))!;
     expect(runSpan.attributes[ATTR.status]).toBe("ERROR");
     expect(String(runSpan.attributes[ATTR.error])).toContain("the refund service is down");
+  });
+
+  it("leaves the judge's LLM call to its agent-call span with aiSdkTelemetry: false", async () => {
+    const exporter = new InMemorySpanExporter();
+    tracing = setupScenarioTracing({ exporter, aiSdkTelemetry: false });
+    expect((await refundScenario()).status).toBe("SUCCESS");
+    await tracing.forceFlush();
+    const spans = exporter.getFinishedSpans().map(view);
+    const judgeCall = only(spans, "scenario.agent-call Judge");
+    expect(childrenOf(spans, judgeCall)).toEqual([]);
+    expect(spans.some((span) => span.name.startsWith("ai.") || span.name.startsWith("chat "))).toBe(false);
   });
 
   it("registers the instrumentation and the global provider until shutdown()", async () => {

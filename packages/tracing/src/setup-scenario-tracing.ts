@@ -8,6 +8,7 @@ import {
   registerScenarioInstrumentation,
 } from "@scenario/spec";
 import { AgentSpanCollector } from "./agent-span-collector";
+import { createAiSdkTelemetry } from "./ai-sdk-telemetry";
 import { loadOptionalPeer } from "./load-optional-peer";
 import { OtelInstrumentation } from "./otel-instrumentation";
 
@@ -41,6 +42,13 @@ export interface ScenarioTracingOptions {
   registerGlobal?: boolean;
   /** The most agent spans kept per run for the judge. @default 1000 */
   maxSpansPerRun?: number;
+  /**
+   * Traces the judge's and user simulator's LLM calls as spans of their own. AI SDK 6 does it
+   * itself; AI SDK 7 needs the optional package `@ai-sdk/otel` (a warning says so when it is
+   * missing). `false` leaves them traced only by their agent-call spans.
+   * @default true
+   */
+  aiSdkTelemetry?: boolean;
 }
 
 /** What `setupScenarioTracing()` returns. */
@@ -54,6 +62,7 @@ export interface ScenarioTracingHandle {
 }
 
 const TRACER_NAME = "@scenario/tracing";
+const AI_SDK_TRACER_NAME = "ai";
 const SETUP = "setupScenarioTracing()";
 
 /**
@@ -77,9 +86,11 @@ export function setupScenarioTracing(options: ScenarioTracingOptions = {}): Scen
   }
   // Everything that can fail (a missing package, a bad endpoint) comes before any global is set.
   const own = options.tracerProvider === undefined ? createProvider(options) : undefined;
-  const contextManager = registerContextManager();
   const provider = own?.provider ?? (options.tracerProvider as TracerProvider);
   const collector = own?.collector ?? options.agentSpanCollector;
+  const aiSdkTelemetry =
+    options.aiSdkTelemetry === false ? [] : createAiSdkTelemetry(provider.getTracer(AI_SDK_TRACER_NAME));
+  const contextManager = registerContextManager();
   let globalRegistered = false;
   if (options.registerGlobal !== false) {
     globalRegistered = trace.setGlobalTracerProvider(provider);
@@ -90,7 +101,12 @@ export function setupScenarioTracing(options: ScenarioTracingOptions = {}): Scen
     }
   }
   const exportPending = () => (own ? own.provider.forceFlush() : Promise.resolve());
-  const instrumentation = new OtelInstrumentation(provider.getTracer(TRACER_NAME), collector, exportPending);
+  const instrumentation = new OtelInstrumentation(
+    provider.getTracer(TRACER_NAME),
+    collector,
+    exportPending,
+    aiSdkTelemetry,
+  );
   registerScenarioInstrumentation(instrumentation);
 
   let shutDown = false;
