@@ -24,6 +24,20 @@ export function createScenarioRunId(): string {
   return `scenariorun-${randomUUID()}`;
 }
 
+// One random part per process and a counter: an event id costs an increment, not a UUID, and
+// stays unique across processes (a collector dedupes resent events by it).
+const EVENT_ID_PREFIX = `evt-${randomUUID()}-`;
+let eventCounter = 0;
+
+/**
+ * A fresh id for one event (its `eventId`), set once where core emits it: every copy and resend
+ * of the event carries the same id, so reporters need not hash the event's content to name it.
+ */
+export function createEventId(): string {
+  eventCounter += 1;
+  return `${EVENT_ID_PREFIX}${eventCounter.toString(36)}`;
+}
+
 /** A fresh conversation thread id. */
 export function createThreadId(): string {
   return `thread-${randomUUID()}`;

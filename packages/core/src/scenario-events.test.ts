@@ -250,6 +250,34 @@ describe("the process-wide stream and ids", () => {
     }
   });
 
+  it("gives every event an eventId of its own, the same one on the run's stream and the process's", async () => {
+    const global: ScenarioEvent[] = [];
+    const subscription = scenarioEvents$.subscribe((event) => global.push(event));
+    try {
+      const runs = await Promise.all(
+        [1, 2, 3].map((index) =>
+          collect(
+            scenario(
+              [fakeAgentUnderTest()],
+              [(_s, e) => e.user(`hi ${index}`), (_s, e) => e.agent(), (_s, e) => e.succeed()],
+            ),
+          ),
+        ),
+      );
+      const local = runs.flatMap((outcome) => outcome.events);
+      expect(local.length).toBeGreaterThanOrEqual(3 * 4);
+      const ids = local.map((event) => event.eventId);
+      expect(ids.every((id) => typeof id === "string" && /^evt-[0-9a-f-]{36}-[0-9a-z]+$/.test(id))).toBe(
+        true,
+      );
+      expect(new Set(ids).size).toBe(ids.length);
+      const globalIds = new Map(global.map((event) => [event.eventId, event]));
+      for (const event of local) expect(globalIds.get(event.eventId)).toEqual(event);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
   it("slugs the name into the scenario id", async () => {
     const { events } = await collect(scenario([], [(_s, e) => e.succeed()]));
     expect(events[0]!.scenarioId).toBe("events-refund-flow");

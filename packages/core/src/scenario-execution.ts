@@ -38,7 +38,7 @@ import { createDebugPrompt, type DebugPrompt, debugQuestionText } from "./debug-
 import { describeValue } from "./describe-value";
 import { GuardedObservable } from "./guarded-observable";
 import { runHandDrivenStep } from "./hand-driven-step";
-import { createScenarioRunId, createThreadId, getBatchRunId, scenarioIdOf } from "./ids";
+import { createEventId, createScenarioRunId, createThreadId, getBatchRunId, scenarioIdOf } from "./ids";
 import { withReportableArtifacts } from "./reportable-artifacts";
 import { describeActivity, type RunActivity, RunDeadline } from "./run-deadline";
 import { RunTracing } from "./run-tracing";
@@ -973,6 +973,7 @@ export class ScenarioExecution implements ScenarioExecutionLike {
 
   private baseEvent() {
     return {
+      eventId: createEventId(),
       timestamp: Date.now(),
       batchRunId: getBatchRunId(),
       scenarioRunId: this.runId,

@@ -124,6 +124,53 @@ describe("consoleReporter", () => {
     expect(stream.text().length).toBe(lengthAfterDrain);
   });
 
+  it("redraws the live view at most once per interval, and still prints every verdict when the last run ends", async () => {
+    const stream = captureStream(true);
+    let writes = 0;
+    const countingStream = {
+      ...stream,
+      write(chunk: string) {
+        writes += 1;
+        return stream.write(chunk);
+      },
+    };
+    // A clock that never moves and an interval no test waits for: only the first event may redraw.
+    const reporter = consoleReporter({
+      stream: countingStream,
+      env: {},
+      now: () => 5_000,
+      refreshIntervalMs: 60_000,
+    });
+    const bus = createEventBus({ reporters: [reporter] });
+    const first = fakeRunEvents({ runId: "1", name: "First run" });
+    const second = fakeRunEvents({ runId: "2", name: "Second run", status: "FAILED" });
+    bus.publish(first[0]!);
+    // log-update loads asynchronously; wait (bounded) until the live view has drawn once.
+    for (let attempt = 0; attempt < 200 && !stream.text().includes("running"); attempt++) {
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    expect(stream.text().replace(ANSI, "")).toContain("1 running");
+    const writesBeforeBurst = writes;
+    bus.publish(second[0]!);
+    for (let burst = 0; burst < 50; burst++) {
+      for (const event of [...first.slice(1, -1), ...second.slice(1, -1)]) bus.publish(event);
+    }
+    bus.publish(first.at(-1)!);
+    await new Promise((done) => setImmediate(done));
+    // Hundreds of events, one run finished, and not one redraw: the frozen clock never allows it.
+    expect(writes).toBe(writesBeforeBurst);
+    expect(stream.text()).not.toContain("PASS");
+
+    bus.publish(second.at(-1)!);
+    await bus.endSuite();
+    const output = stream.text().replace(ANSI, "");
+    expect(output).toContain("✓ PASS  First run");
+    expect(output).toContain("✗ FAIL  Second run");
+    expect(output.indexOf("✓ PASS  First run")).toBeLessThan(output.indexOf("✗ FAIL  Second run"));
+    expect(output).toContain("1 passed · 1 failed");
+    await bus.drain();
+  });
+
   it("appends plain lines on a terminal in CI, and drops colours under NO_COLOR", async () => {
     const inCi = captureStream(true);
     const ciBus = createEventBus({ reporters: [consoleReporter({ stream: inCi, env: { CI: "true" } })] });

@@ -37,7 +37,12 @@ export interface ConsoleReporterOptions {
   env?: Record<string, string | undefined>;
   /** The clock for elapsed times, in milliseconds. @default Date.now */
   now?: () => number;
-  /** How often the live view refreshes elapsed times, in milliseconds. @default 250 */
+  /**
+   * How often the live view refreshes elapsed times, in milliseconds; also the least time between
+   * two redraws, however many events arrive (verdicts finished meanwhile are printed together at
+   * the next redraw, and at once when the last run ends).
+   * @default 250
+   */
   refreshIntervalMs?: number;
 }
 
@@ -81,15 +86,25 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
   let liveViewLoading: Promise<void> | undefined;
   let refreshTimer: ReturnType<typeof setInterval> | undefined;
   let frame = 0;
+  // Redrawing the whole live block on every event cost a terminal write per message of every run
+  // at scale: lines to keep wait here and go out with the next redraw, at most one per interval.
+  let pendingLines: string[] = [];
+  let lastRenderAt = Number.NEGATIVE_INFINITY;
 
   const write = (text: string) => {
     const output = text.endsWith("\n") ? text : `${text}\n`;
     if (liveView !== undefined) {
-      liveView.persist(output.slice(0, -1));
-      renderLive();
+      pendingLines.push(output.slice(0, -1));
+      requestRender();
     } else {
       stream.write(output);
     }
+  };
+
+  // Redraws now when the last redraw is old enough or no run is left (the final state is never
+  // held back); otherwise the refresh timer draws the change within one interval.
+  const requestRender = () => {
+    if (activeRuns.size === 0 || now() - lastRenderAt >= refreshIntervalMs) renderLive();
   };
 
   const loadLiveView = () => {
@@ -108,6 +123,11 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
 
   const renderLive = () => {
     if (liveView === undefined) return;
+    lastRenderAt = now();
+    if (pendingLines.length > 0) {
+      liveView.persist(pendingLines.join("\n"));
+      pendingLines = [];
+    }
     if (activeRuns.size === 0) {
       liveView.clear();
       return;
@@ -198,7 +218,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
       });
       if (live) {
         void loadLiveView();
-        renderLive();
+        requestRender();
         updateRefreshTimer();
       } else {
         stream.write(`${colors.dim("RUN ")}  ${clean(event.metadata.name || event.scenarioId)}\n`);
@@ -210,7 +230,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): ScenarioR
       if (run === undefined) return;
       run.messages = event.messages;
       if (event.turn !== undefined) run.turn = event.turn;
-      renderLive();
+      requestRender();
     },
 
     onRunEnd(event: ScenarioRunFinishedEvent) {
@@ -302,8 +322,12 @@ function formatDuration(milliseconds: number): string {
   return `${minutes}m ${seconds}s`;
 }
 
+// One formatter for the process: toLocaleString() builds a new one on every call, which showed up
+// in profiles of large suites.
+const COUNT_FORMAT = new Intl.NumberFormat("en-US");
+
 function formatCount(count: number): string {
-  return count.toLocaleString("en-US");
+  return COUNT_FORMAT.format(count);
 }
 
 /** `Cost  $0.0123 (Agent $0.0100 · User $0.00130 · Judge $0.00100)`; "cost unknown" where a price is missing. */

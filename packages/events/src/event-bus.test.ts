@@ -112,6 +112,42 @@ describe("createEventBus", () => {
     expect(lines[0]).toContain("scenarioRunId");
   });
 
+  it("checks events at the boundary: publish() always, the source only when validateSource is set", async () => {
+    // An event core would never build (no scenarioRunId): the source is trusted not to send one,
+    // so it passes through as is, while the same event from outside is refused.
+    const [started] = fakeRunEvents({ runId: "a" });
+    const odd = { ...started!, scenarioRunId: "" };
+
+    const trustedSource = new Subject<ScenarioEvent>();
+    const trustedStderr = captureStream();
+    const fromSource: ScenarioEvent[] = [];
+    const trustingBus = createEventBus({
+      source: trustedSource,
+      reporters: [{ onEvent: (event) => void fromSource.push(event) }],
+      stderr: trustedStderr,
+    });
+    trustedSource.next(odd);
+    trustingBus.publish(odd);
+    await trustingBus.close();
+    expect(fromSource).toEqual([odd]);
+    expect(trustedStderr.text()).toContain("Ignored an invalid event");
+
+    const checkedSource = new Subject<ScenarioEvent>();
+    const checkedStderr = captureStream();
+    const checked: ScenarioEvent[] = [];
+    const checkingBus = createEventBus({
+      source: checkedSource,
+      validateSource: true,
+      reporters: [{ onEvent: (event) => void checked.push(event) }],
+      stderr: checkedStderr,
+    });
+    checkedSource.next(odd);
+    checkedSource.next(started!);
+    await checkingBus.close();
+    expect(checked).toEqual([started]);
+    expect(checkedStderr.text()).toContain("scenarioRunId");
+  });
+
   it("drain() waits for slow async hooks and then flushes every reporter", async () => {
     const steps: string[] = [];
     const slow: ScenarioReporter = {

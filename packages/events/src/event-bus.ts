@@ -7,9 +7,10 @@ import {
   type SuiteStartInfo,
   type SuiteSummary,
 } from "@scenario/spec";
-import { validateScenarioEvent } from "./event-schemas";
+import { type ScenarioEventValidation, validateScenarioEvent } from "./event-schemas";
 import { type OutputStream, writeLine } from "./output-stream";
 import { summarizeRuns } from "./summarize-runs";
+import { markTrustedEvent } from "./trusted-events";
 
 /** Options of `createEventBus()`. */
 export interface EventBusOptions {
@@ -18,6 +19,13 @@ export interface EventBusOptions {
    * events with `publish()` only (merging reports, tests).
    */
   source?: ScenarioEventSource;
+  /**
+   * Check the events from `source` against the event schema, as `publish()` always does. Off by
+   * default: core's stream carries only events core built, and checking each one again cost a
+   * schema parse per event at scale. Turn it on for a source that carries events from elsewhere.
+   * @default false
+   */
+  validateSource?: boolean;
   /** The reporters, already resolved (see `resolveReporters()`). */
   reporters: readonly ScenarioReporter[];
   /** Where reporter failures and invalid events are reported. @default process.stderr */
@@ -151,9 +159,11 @@ export function createEventBus(options: EventBusOptions): EventBus {
     track(tail);
   };
 
-  const dispatch = (value: unknown) => {
+  const dispatch = (value: unknown, trusted: boolean) => {
     if (closed) return;
-    const validation = validateScenarioEvent(value);
+    const validation: ScenarioEventValidation = trusted
+      ? { success: true, event: value as ScenarioEvent }
+      : validateScenarioEvent(value);
     if (!validation.success) {
       if (!invalidEventReported) {
         invalidEventReported = true;
@@ -166,6 +176,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
       return;
     }
     const event = validation.event;
+    markTrustedEvent(event);
     if (event.type === ScenarioEventType.RUN_STARTED) {
       firstStartedAt = Math.min(firstStartedAt ?? event.timestamp, event.timestamp);
     } else if (event.type === ScenarioEventType.RUN_FINISHED) {
@@ -179,8 +190,9 @@ export function createEventBus(options: EventBusOptions): EventBus {
     await Promise.all([...pending]);
   };
 
+  const trustSource = options.validateSource !== true;
   const subscription = options.source?.subscribe({
-    next: dispatch,
+    next: (value: unknown) => dispatch(value, trustSource),
     error: (error: unknown) => {
       writeLine(stderr, `[scenario] The event stream failed: ${errorMessage(error)}.`);
     },
@@ -226,7 +238,7 @@ export function createEventBus(options: EventBusOptions): EventBus {
   };
 
   return {
-    publish: dispatch,
+    publish: (event) => dispatch(event, false),
 
     startSuite(info) {
       const fullInfo: SuiteStartInfo = { ...info, startedAt: info.startedAt ?? Date.now() };

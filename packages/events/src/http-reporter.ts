@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
 import { ConfigurationError, type ScenarioEvent, type ScenarioReporter } from "@scenario/spec";
 import { describeFailure, parseRetryAfterMs, UNREACHABLE_CODES } from "./describe-failure";
-import { validateScenarioEvent } from "./event-schemas";
+import { type ScenarioEventValidation, validateScenarioEvent } from "./event-schemas";
 import { openEventSpool, type SpoolEntry } from "./event-spool";
 import { type OutputStream, writeLine } from "./output-stream";
+import { isTrustedEvent } from "./trusted-events";
 
 /** The LangWatch cloud, used when no endpoint is configured. */
 export const DEFAULT_LANGWATCH_ENDPOINT = "https://app.langwatch.ai";
@@ -371,7 +372,10 @@ function createHttpSender(settings: SenderSettings): ScenarioReporter {
     name: "http",
     onEvent(event: ScenarioEvent) {
       if (closedForGood) return;
-      const validation = validateScenarioEvent(event);
+      // Events from the bus were checked there (or built by core): only one handed over directly is checked here.
+      const validation: ScenarioEventValidation = isTrustedEvent(event)
+        ? { success: true, event }
+        : validateScenarioEvent(event);
       if (!validation.success) {
         warnOnce("invalid", `The HTTP reporter skipped an invalid event: ${validation.error}.`);
         return;

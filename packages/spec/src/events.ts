@@ -31,9 +31,9 @@ export interface ScenarioEventBase {
   /** The scenario set. @default "default" */
   scenarioSetId: string;
   /**
-   * A stable id of this event, so a collector can drop a resent copy: the HTTP reporter sets it
-   * (from the event's content) before spooling, and a resend carries the same id. Optional: an
-   * emitter may set its own.
+   * A stable id of this event, so a collector can drop a resent copy: core sets a unique one on
+   * every event it emits, and a resend carries the same id. Optional: for an event without one
+   * (from another emitter), the HTTP reporter derives it from the event's content before spooling.
    */
   eventId?: string;
 }
