@@ -24,8 +24,11 @@ import { judgeResultFrom } from "./match-verdicts";
 import { renderTraceDigest } from "./trace-digest";
 import { traceTools } from "./trace-tools";
 
-/** When the judge is asked for a verdict during `proceed()`. */
-export type JudgeCadence = "turn" | "end" | number;
+/**
+ * When the judge is asked for a verdict during `proceed()`: `"auto"` (after turns 1, 2, 4, 8, …),
+ * `"turn"` (after every turn), `"end"` (only when a verdict is required) or every N turns.
+ */
+export type JudgeCadence = "auto" | "turn" | "end" | number;
 
 /** Options of `judgeAgent()`. */
 export interface JudgeAgentOptions {
@@ -54,9 +57,15 @@ export interface JudgeAgentOptions {
    */
   minTurns?: number;
   /**
-   * When `proceed()` asks the judge: after every turn (`"turn"`), only at the end (`"end"`: the
-   * last turn or an explicit `judge()`), or every N turns. Fewer judgements cost fewer tokens.
-   * @default "turn"
+   * When `proceed()` asks the judge. `"auto"`: after turns 1, 2, 4, 8, … (each time the run has
+   * doubled) and on the first turn `minTurns` allows, except that a check is left out when the last
+   * turn is less than half as many turns away as have been done (its required verdict comes soon
+   * anyway). A run that settles still ends early, by about twice the turns it needed at most, while
+   * the judge reads the growing transcript a few times rather than after every turn. `"turn"`:
+   * after every turn, as `@langwatch/scenario` does (the earliest stop, the most tokens). `"end"`:
+   * only when a verdict is required. A number N: every N turns. Whatever the cadence, an explicit
+   * `judge()` step, an inline checkpoint and the last turn always get a verdict.
+   * @default "auto"
    */
   judgeEvery?: JudgeCadence;
   /** Retry, backoff and timeout of its model calls, over `configureScenarioLLM({ retry })`. */
@@ -122,9 +131,9 @@ type ToolCallSeen = { toolName: string; input: unknown };
 const ROLE_HEADER = { "X-Scenario-Role": "judge" };
 
 /**
- * Creates an LLM judge. After each agent turn (see `judgeEvery`) it reads the scenario's
- * description, its criteria and the conversation, and either lets the run continue or ends it
- * with a verdict on every criterion. It decides through the `continue_test` and `finish_test`
+ * Creates an LLM judge. After agent turns (turns 1, 2, 4, 8, … by default: see `judgeEvery`) it
+ * reads the scenario's description, its criteria and the conversation, and either lets the run
+ * continue or ends it with a verdict on every criterion. It decides through the `continue_test` and `finish_test`
  * tools; verdicts are matched to criteria by their text. When a verdict is required (a `judge()`
  * step, an inline checkpoint, the last turn) it must give one: criteria it finds inconclusive then
  * count as unmet, and a reply without a usable verdict is retried once and then fails with
@@ -160,8 +169,7 @@ function buildJudge(options: JudgeAgentOptions): {
         : validateCriteria(request.criteria, "judge({ criteria }) (an inline checkpoint)");
     if (!required) {
       const turnsDone = turn + 1;
-      if (turnsDone < minTurns || judgeEvery === "end") return null;
-      if (typeof judgeEvery === "number" && turnsDone % judgeEvery !== 0) return null;
+      if (turnsDone < minTurns || !isScheduled(judgeEvery, turnsDone, minTurns, maxTurns)) return null;
       if (input.messages.length === 0) return null;
     }
 
@@ -173,12 +181,13 @@ function buildJudge(options: JudgeAgentOptions): {
     });
     const trace = traceTokens === undefined ? undefined : readAgentTrace(traceTokens);
     const verdictTools = judgeTools(checked);
-    let tools: ToolSet = verdictTools;
-    if (trace?.spans) {
-      // A verdict that is due leaves out continue_test, so "must call a tool" still means "must decide".
-      const { [CONTINUE_TEST]: _continueTest, ...finishOnly } = verdictTools;
-      tools = { ...(required ? finishOnly : verdictTools), ...traceTools(trace.spans) };
-    }
+    // A verdict that is due leaves out continue_test: "must call a tool" then means "must decide",
+    // and the provider bills no tool definition the judge may not use.
+    const { [CONTINUE_TEST]: _continueTest, ...finishOnly } = verdictTools;
+    const decisionToolSet = required ? finishOnly : verdictTools;
+    const tools: ToolSet = trace?.spans
+      ? { ...decisionToolSet, ...traceTools(trace.spans) }
+      : decisionToolSet;
     const decisionChoice = required
       ? ({ type: "tool", toolName: FINISH_TEST } as const)
       : ("required" as const);
@@ -293,12 +302,24 @@ function validateInteger(value: unknown, name: string, min: number): number | un
 }
 
 function validateCadence(value: unknown): JudgeCadence {
-  if (value === undefined) return "turn";
-  if (value === "turn" || value === "end") return value;
+  if (value === undefined) return "auto";
+  if (value === "auto" || value === "turn" || value === "end") return value;
   if (typeof value === "number" && Number.isInteger(value) && value >= 1) return value;
   throw new ConfigurationError(
-    `judgeAgent({ judgeEvery }) must be "turn", "end" or a whole number of turns (>= 1); got ${JSON.stringify(value)}.`,
+    `judgeAgent({ judgeEvery }) must be "auto", "turn", "end" or a whole number of turns (>= 1); got ${JSON.stringify(value)}.`,
   );
+}
+
+/** Whether `proceed()` asks for a judgement after `turnsDone` turns (a required one is always asked). */
+function isScheduled(cadence: JudgeCadence, turnsDone: number, minTurns: number, maxTurns: number): boolean {
+  if (cadence === "turn") return true;
+  if (cadence === "end") return false;
+  if (typeof cadence === "number") return turnsDone % cadence === 0;
+  if (turnsDone === minTurns) return true;
+  // Powers of two: the judge's reads of a growing transcript sum to under twice its final length.
+  // One that close to the last turn (whose verdict comes anyway) would shorten the run by less than a
+  // third while costing the longest read yet, so it is left out.
+  return Number.isInteger(Math.log2(turnsDone)) && (maxTurns - turnsDone) * 2 >= turnsDone;
 }
 
 function validateTraces(value: unknown): number | undefined {

@@ -7,15 +7,11 @@ import {
   type UserModelMessage,
 } from "@scenario/spec";
 
-/** The judge's default instructions; `systemPrompt` replaces them. */
-export const DEFAULT_JUDGE_INSTRUCTIONS = `You are an impartial judge in an automated test of an AI agent. You read a conversation between a user and the agent under test and decide, criterion by criterion, whether the agent meets the criteria below.
-
-How to judge:
-- Judge only from the conversation. The agent's tool calls and their results are part of its behaviour.
-- For each criterion give one verdict: "met" when the conversation shows it is satisfied, "unmet" when it shows it is violated or can no longer be satisfied, "inconclusive" when the conversation has not yet shown enough to decide.
-- Give the evidence for each verdict briefly, quoting the conversation where it helps. Do not assume anything the conversation does not show.
-- Call finish_test when every criterion can be decided, or as soon as one is clearly unmet. Call continue_test when the conversation should go on to show more.
-- Write each criterion exactly as it is given.`;
+/**
+ * The judge's default instructions; `systemPrompt` replaces them. Short on purpose: they are sent
+ * with every judgement, and the verdict values are defined here at length, in the tools briefly.
+ */
+export const DEFAULT_JUDGE_INSTRUCTIONS = `You judge an automated test of an AI agent. Judge each criterion below from the conversation alone (the agent's tool calls and their results count): "met" if it shows the criterion satisfied, "unmet" if it shows it violated or no longer possible, "inconclusive" if it has not shown enough yet. Give brief evidence; assume nothing the conversation does not show. Call finish_test once every criterion can be decided or one is clearly unmet, else continue_test.`;
 
 /** What the judge knows about the call it is making. */
 export interface JudgePromptInput {
@@ -50,8 +46,8 @@ export function buildJudgePrompt(input: JudgePromptInput): { system: string; mes
   const system = `${input.instructions}\n\n<scenario>\n${input.description}\n</scenario>\n\n<criteria>\n${criteriaList}\n</criteria>`;
   const transcript = renderTranscript(input.messages) || "(The conversation has not started.)";
   const ask = input.required
-    ? "A verdict is required now: call finish_test with a verdict for every criterion. A criterion the conversation has not settled is inconclusive."
-    : "Call finish_test if you can decide every criterion or one is clearly unmet; otherwise call continue_test.";
+    ? "A verdict is required now: call finish_test. A criterion not settled yet is inconclusive."
+    : "Decide: finish_test or continue_test.";
   const correction = input.correction ? `\n\nYour previous reply could not be used: ${input.correction}` : "";
   const tools = input.trace?.tools
     ? ` Call ${JUDGE_TRACE_TOOL_NAMES.grep} or ${JUDGE_TRACE_TOOL_NAMES.expand} when the digest does not show enough.`

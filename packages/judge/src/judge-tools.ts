@@ -19,35 +19,33 @@ const VERDICTS = ["met", "unmet", "inconclusive"] as const;
 export function judgeTools(criteria: readonly string[]): ToolSet {
   return {
     [CONTINUE_TEST]: tool({
-      description:
-        "Not enough evidence yet: let the conversation go on so the agent can show whether it meets the criteria.",
+      description: "Not decided yet: let the conversation go on.",
       inputSchema: jsonSchema({ type: "object", properties: {}, additionalProperties: false }),
     }),
     [FINISH_TEST]: tool({
-      description: "Give the verdict on every criterion and end the test.",
+      description: "Give a verdict on every criterion and end the test.",
       inputSchema: jsonSchema({
         type: "object",
         properties: {
           verdicts: {
             type: "array",
-            description: "One entry per criterion, each criterion exactly once.",
             items: {
               type: "object",
               properties: {
-                criterion: { type: "string", enum: [...criteria], description: "The criterion, verbatim." },
-                reasoning: { type: "string", description: "The evidence from the conversation, briefly." },
+                criterion: { type: "string", enum: [...criteria] },
+                reasoning: { type: "string" },
+                // Kept short, but here too: a custom `systemPrompt` may not define the verdicts.
                 verdict: {
                   type: "string",
                   enum: [...VERDICTS],
-                  description:
-                    "met: the conversation shows it is satisfied; unmet: it shows it is violated or can no longer be satisfied; inconclusive: not enough evidence yet.",
+                  description: "unmet: violated or no longer possible; inconclusive: not shown yet.",
                 },
               },
               required: ["criterion", "reasoning", "verdict"],
               additionalProperties: false,
             },
           },
-          reasoning: { type: "string", description: "The overall explanation of the verdict." },
+          reasoning: { type: "string" },
         },
         required: ["verdicts", "reasoning"],
         additionalProperties: false,

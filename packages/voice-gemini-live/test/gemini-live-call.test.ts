@@ -83,7 +83,8 @@ describe("an offline call over the Gemini Live protocol", () => {
           transcription: pocketsphinxTranscription({ phrases: AGENT_LINES }),
         }),
         voiceUserSimulatorAgent({ simulator: userSimulatorAgent(), tts: fliteSpeech() }),
-        judgeAgent({ criteria: [CRITERION] }),
+        // The caller has three lines and the call settles on the third: the judge is asked every turn.
+        judgeAgent({ criteria: [CRITERION], judgeEvery: "turn" }),
       ],
       undefined,
       {

@@ -78,7 +78,8 @@ describe("a voice scenario through the real executor", () => {
       [
         openAIRealtimeAgent({ url: realtime.url, apiKey: TEST_API_KEY }),
         voiceUser,
-        judgeAgent({ criteria: CRITERIA, model }),
+        // The caller has three lines and the call settles on the third: the judge is asked every turn.
+        judgeAgent({ criteria: CRITERIA, model, judgeEvery: "turn" }),
       ],
       // No script: the agents converse until the judge decides.
       undefined,

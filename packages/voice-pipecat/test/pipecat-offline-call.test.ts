@@ -70,7 +70,8 @@ describe("a whole simulated call with a Pipecat bot, offline", () => {
           }),
         }),
         voiceUserSimulatorAgent({ simulator: userSimulatorAgent({ model }), tts: fliteSpeech() }),
-        judgeAgent({ criteria: CRITERIA, model }),
+        // The caller has three lines and the call settles on the third: the judge is asked every turn.
+        judgeAgent({ criteria: CRITERIA, model, judgeEvery: "turn" }),
       ],
       undefined,
       { name: "lost card", description: "A caller lost their card and wants it blocked.", maxTurns: 6 },

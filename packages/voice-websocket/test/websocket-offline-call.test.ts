@@ -75,7 +75,8 @@ describe("an offline voice call over the Scenario voice protocol", () => {
           transcription: pocketsphinxTranscription({ phrases: AGENT_LINES }),
         }),
         voiceUserSimulatorAgent({ simulator: userSimulatorAgent(), tts: fliteSpeech() }),
-        judgeAgent({ criteria: ["The agent repeats back what the caller said"] }),
+        // The caller has three lines and the call settles on the third: the judge is asked every turn.
+        judgeAgent({ criteria: ["The agent repeats back what the caller said"], judgeEvery: "turn" }),
       ],
       undefined,
       {
