@@ -9,7 +9,7 @@ import type {
 } from "@ai-sdk/provider";
 import { CacheMissError } from "@scenario/spec";
 import { generateText, jsonSchema, streamText, tool } from "ai";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { configureScenarioLLM } from "./llm-config";
 import { isCacheHit, resolveCacheMode, withScenarioCache } from "./scenario-cache";
 
@@ -75,12 +75,27 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The files in the cache directory (a scenario's cassette is one file at its top). */
 async function recordingFiles(): Promise<string[]> {
-  const folders = await readdir(dir);
-  const files: string[] = [];
-  for (const folder of folders)
-    for (const file of await readdir(join(dir, folder))) files.push(join(folder, file));
-  return files;
+  return (await readdir(dir)).sort();
+}
+
+/**
+ * `withScenarioCache` from a fresh copy of the module: it has not read any cassette yet, like a
+ * new process (a replay trusts a cassette it already holds in memory).
+ */
+async function inNewProcess(): Promise<typeof withScenarioCache> {
+  vi.resetModules();
+  return (await import("./scenario-cache")).withScenarioCache;
+}
+
+/** The recorded lines of a cassette, parsed. */
+async function cassetteLines(file: string): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(join(dir, file), "utf8");
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe("withScenarioCache", () => {
@@ -98,7 +113,10 @@ describe("withScenarioCache", () => {
     expect(second.response.timestamp).toEqual(new Date("2030-01-02T03:04:05Z"));
     const files = await recordingFiles();
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^refund-flow-[0-9a-f]{8}\/[0-9a-f]{64}\.json$/);
+    expect(files[0]).toMatch(/^refund-flow-[0-9a-f]{8}\.jsonl$/);
+    const [line] = await cassetteLines(files[0]!);
+    expect(line).toMatchObject({ version: 1, kind: "generate", cacheKey: "refund flow" });
+    expect(line?.key).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("keys on the prompt, the settings, the tools and the cache key, but not on headers", async () => {
@@ -173,30 +191,55 @@ describe("withScenarioCache", () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it("treats a corrupt recording as a miss: read-write re-records it, replay reports it", async () => {
+  it("treats a corrupt cassette as a miss: read-write re-records and heals it, replay reports it", async () => {
     const { model, calls } = countingModel();
     await generateText({ model: withScenarioCache(model, { cacheKey: "k", dir }), prompt: "hi" });
     const [file] = await recordingFiles();
+    const [recorded] = await cassetteLines(file!);
     for (const corrupt of [
       '{"version": 1, "kind": "gener',
-      '{"version":1,"kind":"generate","generate":{}}',
+      `${JSON.stringify({ ...recorded, generate: {} })}\n`,
+      "",
     ]) {
       await writeFile(join(dir, file!), corrupt);
+      const replayIn = await inNewProcess();
       const replay = await generateText({
-        model: withScenarioCache(model, { cacheKey: "k", dir, mode: "replay" }),
+        model: replayIn(model, { cacheKey: "k", dir, mode: "replay" }),
         prompt: "hi",
+        maxRetries: 0,
       }).catch((caught: unknown) => caught);
-      expect(replay).toBeInstanceOf(CacheMissError);
-      expect((replay as Error).message).toContain("unreadable");
+      // Another copy of the module throws another copy's class: recognise it as users do.
+      expect(CacheMissError.isInstance(replay)).toBe(true);
+      if (corrupt !== "") expect((replay as Error).message).toContain("unreadable");
     }
+    await writeFile(join(dir, file!), '{"version": 1, "kind": "gener');
     const rerecorded = await generateText({
       model: withScenarioCache(model, { cacheKey: "k", dir }),
       prompt: "hi",
     });
     expect(rerecorded.text).toBe("reply 2");
     expect(calls).toHaveLength(2);
-    expect(JSON.parse(await readFile(join(dir, file!), "utf8")).version).toBe(1);
+    // The rewrite dropped the broken line; what is left is the new recording alone.
+    expect((await cassetteLines(file!)).map((line) => line.key)).toEqual([recorded?.key]);
     expect(await recordingFiles()).toEqual([file]);
+  });
+
+  it("a corrupt line is a miss for its call only; the others replay", async () => {
+    const { model, calls } = countingModel();
+    const cached = withScenarioCache(model, { cacheKey: "k", dir });
+    for (const prompt of ["one", "two", "three"]) await generateText({ model: cached, prompt });
+    const [file] = await recordingFiles();
+    const lines = (await readFile(join(dir, file!), "utf8")).split("\n");
+    lines[1] = lines[1]!.slice(0, 40);
+    await writeFile(join(dir, file!), lines.join("\n"));
+    const replaying = (await inNewProcess())(model, { cacheKey: "k", dir, mode: "replay" });
+    expect((await generateText({ model: replaying, prompt: "one" })).text).toBe("reply 1");
+    expect((await generateText({ model: replaying, prompt: "three" })).text).toBe("reply 3");
+    const missing = await generateText({ model: replaying, prompt: "two", maxRetries: 0 }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(CacheMissError.isInstance(missing)).toBe(true);
+    expect(calls).toHaveLength(3);
   });
 
   it("records a stream's parts and replays them as a stream", async () => {
@@ -268,7 +311,7 @@ describe("withScenarioCache", () => {
     configureScenarioLLM({ cacheDir: dir });
     const { model } = countingModel();
     await generateText({ model: withScenarioCache(model, { cacheKey: "configured" }), prompt: "hi" });
-    expect((await recordingFiles())[0]).toMatch(/^configured-/);
+    expect(await recordingFiles()).toEqual([expect.stringMatching(/^configured-[0-9a-f]{8}\.jsonl$/)]);
   });
 
   it("leaves no temporary files behind", async () => {
