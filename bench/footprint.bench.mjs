@@ -6,11 +6,16 @@
 //   3. what kit + cli ADD to a project that already has ai, @ai-sdk/openai and zod — the number a
 //      user of the AI SDK pays for Scenario.
 // Needs the npm registry; takes a minute or two. Nothing here asserts anything.
+// An install is deterministic, so each figure is one sample (BENCH_ROUNDS does not repeat it);
+// BENCH_QUICK=1 measures the empty-project installs only.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packTarballs, userEnvironment } from "../tooling/pack-tarballs.mjs";
+import { benchRow, reportBench, summarize } from "./lib/bench-stats.mjs";
+
+const QUICK = process.env.BENCH_QUICK === "1";
 
 const work = mkdtempSync(join(tmpdir(), "scenario-footprint-"));
 const REFERENCE = "@langwatch/scenario@0.5.3";
@@ -98,36 +103,83 @@ try {
 
   const kitAndCli = install("ours-alone", ours, tarballs);
   const reference = install("reference-alone", { [referenceName]: referenceVersion });
-  const stack = install("user-stack", USER_STACK);
-  const stackWithOurs = install("user-stack-with-ours", { ...USER_STACK, ...ours }, tarballs);
-  const added = {
-    packages: stackWithOurs.packages - stack.packages,
-    bytes: stackWithOurs.bytes - stack.bytes,
-  };
-  const stackWithReference = install("user-stack-with-reference", {
-    ...USER_STACK,
-    [referenceName]: referenceVersion,
-  });
-  const referenceAdded = {
-    packages: stackWithReference.packages - stack.packages,
-    bytes: stackWithReference.bytes - stack.bytes,
-  };
 
   console.log("install footprint (real npm installs into clean projects; scripts not run)");
   row("@scenario/kit + @scenario/cli, empty project", kitAndCli);
   row(`${REFERENCE}, empty project`, reference);
-  row(`ai 7 + @ai-sdk/openai 4 + zod (the user's stack)`, stack);
-  row("  + @scenario/kit + @scenario/cli adds", added);
-  row(`  + ${REFERENCE} adds`, referenceAdded);
-  console.log(
-    `  ratio (reference / ours): empty project ${(reference.packages / kitAndCli.packages).toFixed(1)}x packages, ` +
-      `${(reference.bytes / kitAndCli.bytes).toFixed(1)}x bytes; added to an AI SDK project ` +
-      `${(referenceAdded.packages / added.packages).toFixed(1)}x packages, ${(referenceAdded.bytes / added.bytes).toFixed(1)}x bytes`,
-  );
-  const version = JSON.parse(
-    readFileSync(join(work, "user-stack", "node_modules", "ai", "package.json"), "utf8"),
-  ).version;
-  console.log(`  (ai ${version}; the reference's ffmpeg binary download is not counted)`);
+  const installNote =
+    "one real npm install each (--ignore-scripts: the reference's ffmpeg download is not counted)";
+  const rows = [
+    benchRow({
+      id: "footprint-empty-packages",
+      metric: "install into an empty project: packages (kit + cli vs the reference)",
+      unit: "packages",
+      better: "lower",
+      ours: summarize([kitAndCli.packages]),
+      reference: summarize([reference.packages]),
+      note: installNote,
+    }),
+    benchRow({
+      id: "footprint-empty-bytes",
+      metric: "install into an empty project: bytes on disk (kit + cli vs the reference)",
+      unit: "MB",
+      better: "lower",
+      ours: summarize([kitAndCli.bytes / 1024 / 1024]),
+      reference: summarize([reference.bytes / 1024 / 1024]),
+      note: installNote,
+    }),
+  ];
+
+  if (!QUICK) {
+    const stack = install("user-stack", USER_STACK);
+    const stackWithOurs = install("user-stack-with-ours", { ...USER_STACK, ...ours }, tarballs);
+    const added = {
+      packages: stackWithOurs.packages - stack.packages,
+      bytes: stackWithOurs.bytes - stack.bytes,
+    };
+    const stackWithReference = install("user-stack-with-reference", {
+      ...USER_STACK,
+      [referenceName]: referenceVersion,
+    });
+    const referenceAdded = {
+      packages: stackWithReference.packages - stack.packages,
+      bytes: stackWithReference.bytes - stack.bytes,
+    };
+    row(`ai 7 + @ai-sdk/openai 4 + zod (the user's stack)`, stack);
+    row("  + @scenario/kit + @scenario/cli adds", added);
+    row(`  + ${REFERENCE} adds`, referenceAdded);
+    console.log(
+      `  ratio (reference / ours): empty project ${(reference.packages / kitAndCli.packages).toFixed(1)}x packages, ` +
+        `${(reference.bytes / kitAndCli.bytes).toFixed(1)}x bytes; added to an AI SDK project ` +
+        `${(referenceAdded.packages / added.packages).toFixed(1)}x packages, ${(referenceAdded.bytes / added.bytes).toFixed(1)}x bytes`,
+    );
+    const version = JSON.parse(
+      readFileSync(join(work, "user-stack", "node_modules", "ai", "package.json"), "utf8"),
+    ).version;
+    console.log(`  (ai ${version}; the reference's ffmpeg binary download is not counted)`);
+    const addedNote = `${installNote}; added to a project with ai ${version}, @ai-sdk/openai 4 and zod (the reference pins AI SDK 6, so it brings a second ai)`;
+    rows.push(
+      benchRow({
+        id: "footprint-added-packages",
+        metric: "added to a project with ai 7 + @ai-sdk/openai 4 + zod: packages",
+        unit: "packages",
+        better: "lower",
+        ours: summarize([added.packages]),
+        reference: summarize([referenceAdded.packages]),
+        note: addedNote,
+      }),
+      benchRow({
+        id: "footprint-added-bytes",
+        metric: "added to a project with ai 7 + @ai-sdk/openai 4 + zod: bytes on disk",
+        unit: "MB",
+        better: "lower",
+        ours: summarize([added.bytes / 1024 / 1024]),
+        reference: summarize([referenceAdded.bytes / 1024 / 1024]),
+        note: addedNote,
+      }),
+    );
+  }
+  reportBench("footprint", rows);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
