@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { installedAiSdkMajor } from "@scenario/llm";
 import { SCENARIO_SPAN_ATTRIBUTES as ATTR } from "@scenario/spec";
@@ -12,13 +10,12 @@ import {
 } from "@scenario/testing";
 import { type FakeOtlpReceiver, startFakeOtlpReceiver } from "@scenario/testing/otlp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runScenarioCli } from "../../../tooling/test-helpers/run-scenario-cli";
 import { childrenOf, only, type SpanView } from "./traced-agents";
 
 // The whole path a user takes: `setupScenarioTracing()` in scenario.config.ts, the built
 // `scenario` command, OTLP over HTTP to a collector (a real local receiver).
-const CLI_BIN = join(import.meta.dirname, "..", "node_modules", "@scenario", "cli", "bin", "scenario.js");
 const FIXTURE = join(import.meta.dirname, "fixtures", "cli-suite");
-const CLI_TIMEOUT_MS = 90_000;
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -26,13 +23,6 @@ let model: FakeOpenAIServer;
 let receiver: FakeOtlpReceiver;
 
 beforeAll(async () => {
-  // The CLI loads the config's @scenario/tracing from its build, as a user's project does.
-  for (const built of [
-    join(CLI_BIN, "..", "..", "dist", "cli.js"),
-    join(import.meta.dirname, "..", "dist", "index.js"),
-  ]) {
-    if (!existsSync(built)) throw new Error(`${built} is missing: build first (npm run build).`);
-  }
   model = await startFakeOpenAIServer({
     reply: scenarioBehaviour({
       userSimulator: userSimulatorPersona(() => "I want a refund for order A-17"),
@@ -46,30 +36,18 @@ afterAll(async () => {
   await receiver.close();
 });
 
-function runCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
-      cwd: FIXTURE,
-      env: { ...process.env, CI: "1", NO_COLOR: "1", NODE_OPTIONS: "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), CLI_TIMEOUT_MS);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 describe("scenario run with setupScenarioTracing() in the config", () => {
   it("exports suite → run → turn → agent/LLM spans over OTLP, the agent's own spans under its turn", async () => {
-    const result = await runCli(["run"], {
-      OPENAI_API_KEY: "test-key",
-      OPENAI_BASE_URL: model.baseURL,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    // Throws, naming what to build, unless the CLI, the kit and this package are built: the CLI
+    // loads the config's @scenario/tracing from its build, as a user's project does.
+    const result = await runScenarioCli({
+      packageDir: join(import.meta.dirname, ".."),
+      cwd: FIXTURE,
+      env: {
+        OPENAI_API_KEY: "test-key",
+        OPENAI_BASE_URL: model.baseURL,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      },
     });
     expect(result.stdout).toContain("refund through the CLI");
     expect(result.code).toBe(0);
