@@ -19,9 +19,12 @@
 // - largest N within target: the largest N of the ladder whose callers all finished with a median
 //   error <= 5 ms and a p95 <= 20 ms in that round.
 //
-// "after" synthesizes flite speech in worker threads (the default); "before" is the old path, on
-// the calling thread (`fliteSpeech({ worker: false })`), measured in the same run, alternating
-// (after two misses in a row it is skipped, except at the headline N=20: each step costs seconds).
+// "after" synthesizes flite speech in worker threads (the default); "mulaw" is the same with the
+// caller's audio sent as 8 kHz mu-law (Twilio's format; the fake takes the bytes as they come), so
+// each utterance is also resampled (in a worker, once per utterance and per distinct speech) and
+// encoded; "before" is the old synthesis path, on the calling thread (`fliteSpeech({ worker: false })`),
+// measured in the same run, alternating (after two misses in a row it is skipped, except at the
+// headline N=20: each step costs seconds).
 // The reference (@langwatch/scenario) has no voice support, so it has no column here.
 //
 //   node voice-concurrency.bench.mjs     (after a filtered build: --filter=@scenario/voice-openai-realtime...)
@@ -38,7 +41,9 @@ import { benchRow, reportBench, summarize } from "./lib/bench-stats.mjs";
 const THINK_TIME_MS = 200;
 const MEDIAN_TARGET_MS = 5;
 const P95_TARGET_MS = 20;
-const BYTES_PER_MS = 48; // PCM16 mono at 24 kHz
+const MULAW_8K = { encoding: "mulaw", sampleRateHz: 8000, channels: 1 };
+// The caller's audio on the wire: PCM16 mono at 24 kHz, or mu-law at 8 kHz.
+const bytesPerMs = (variant) => (variant === "mulaw" ? 8 : 48);
 const quick = process.env.BENCH_QUICK === "1";
 // One round of the whole ladder takes about 2.5 minutes here, and each step is already 2N samples.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
@@ -46,7 +51,7 @@ const ladder = (process.env.VOICE_BENCH_LADDER ?? (quick ? "1,4" : "1,2,4,8,12,1
   .split(",")
   .map(Number);
 // VOICE_BENCH_VARIANTS=after runs one side only (for a CPU profile of it).
-const VARIANTS = (process.env.VOICE_BENCH_VARIANTS ?? "after,before").split(",");
+const VARIANTS = (process.env.VOICE_BENCH_VARIANTS ?? "after,mulaw,before").split(",");
 
 function percentile(values, fraction) {
   const sorted = [...values].sort((left, right) => left - right);
@@ -104,7 +109,11 @@ function callerScenario(url, index, variant, turns) {
   };
   // The Realtime API takes audio as fast as it is sent; a microphone cannot. Pacing it makes the
   // run send audio as a real caller would (and gives the pacer something to keep up with).
-  transport.capabilities = { ...transport.capabilities, realtimeInput: true };
+  transport.capabilities = {
+    ...transport.capabilities,
+    realtimeInput: true,
+    ...(variant === "mulaw" && { inputAudioFormat: MULAW_8K }),
+  };
   const speech = fliteSpeech(variant === "before" ? { worker: false } : {});
   const adapter = new VoiceTransportAgent(transport, { name: "realtime agent", speech });
   return new ScenarioExecution({
@@ -158,7 +167,7 @@ async function runLadderStep(count, variant) {
       for (const [atMs, bytes] of frames) {
         lag = atMs - firstAtMs - audioMs;
         maxLag = Math.max(maxLag, lag);
-        audioMs += bytes / BYTES_PER_MS;
+        audioMs += bytes / bytesPerMs(variant);
       }
       drifts.push(Math.max(0, lag));
       lags.push(maxLag);
@@ -213,8 +222,12 @@ const at = (variant, key) => summarize(perVariant[variant].get(probeCount).map((
 const NO_REFERENCE = "@langwatch/scenario has no voice support, so there is no reference column";
 const rows = [];
 for (const variant of VARIANTS) {
-  const label = variant === "after" ? "" : " [before: flite on the main thread]";
-  const suffix = variant === "after" ? "" : "-before";
+  const label = {
+    after: "",
+    mulaw: " [caller audio as 8 kHz mu-law: resampled and encoded too]",
+    before: " [before: flite on the main thread]",
+  }[variant];
+  const suffix = variant === "after" ? "" : `-${variant}`;
   rows.push(
     benchRow({
       id: `voice-concurrency-within-target${suffix}`,

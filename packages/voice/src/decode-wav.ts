@@ -19,6 +19,40 @@ export interface WavDecodingKit {
     fromRate: number,
     toRate: number,
   ) => Float64Array;
+  /** `pcm16FromSamples`, or the worker's copy of it. */
+  toPcm16: (samples: ArrayLike<number>) => Uint8Array;
+}
+
+/** Samples in the PCM16 range as PCM16 LE bytes: rounded and clipped, NaN as silence, on any host. */
+export function pcm16FromSamples(samples: ArrayLike<number>): Uint8Array {
+  const pcm = new Uint8Array(samples.length * 2);
+  const out = new DataView(pcm.buffer);
+  for (let index = 0; index < samples.length; index++) {
+    const value = samples[index] ?? 0;
+    out.setInt16(
+      index * 2,
+      Number.isNaN(value) ? 0 : Math.max(-32_768, Math.min(32_767, Math.round(value))),
+      true,
+    );
+  }
+  return pcm;
+}
+
+/**
+ * Resamples PCM16 LE mono bytes (an even number of them, and valid rates: checked by the caller)
+ * with `kit.resample`, back to PCM16 bytes.
+ */
+export function resamplePcm16(
+  kit: WavDecodingKit,
+  pcm: Uint8Array,
+  fromRate: number,
+  toRate: number,
+): Uint8Array {
+  const view = new DataView(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+  const samples = new Float64Array(pcm.byteLength >> 1);
+  for (let index = 0; index < samples.length; index++) samples[index] = view.getInt16(index * 2, true);
+  if (fromRate === toRate || samples.length === 0) return kit.toPcm16(samples);
+  return kit.toPcm16(kit.resample(kit.WaveFile, samples, fromRate, toRate));
 }
 
 /**
@@ -102,16 +136,5 @@ export function decodeWav(kit: WavDecodingKit, wav: Uint8Array, targetRate: numb
     sampleRate === targetRate || mono.length === 0
       ? mono
       : kit.resample(kit.WaveFile, mono, sampleRate, targetRate);
-  // Clipped and rounded to PCM16 (NaN as silence), little-endian on any host.
-  const pcm = new Uint8Array(resampled.length * 2);
-  const out = new DataView(pcm.buffer);
-  for (let index = 0; index < resampled.length; index++) {
-    const value = resampled[index] ?? 0;
-    out.setInt16(
-      index * 2,
-      Number.isNaN(value) ? 0 : Math.max(-32_768, Math.min(32_767, Math.round(value))),
-      true,
-    );
-  }
-  return pcm;
+  return kit.toPcm16(resampled);
 }

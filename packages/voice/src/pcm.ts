@@ -1,4 +1,5 @@
 import { ConfigurationError, VOICE_SAMPLE_RATE } from "@scenario/spec";
+import { pcm16FromSamples } from "./decode-wav";
 
 /** Bytes per PCM16 sample. */
 const BYTES_PER_SAMPLE = 2;
@@ -35,12 +36,7 @@ export function pcmToSamples(pcm: Uint8Array): Int16Array {
  * gain) are clipped, and fractional values rounded.
  */
 export function samplesToPcm(samples: ArrayLike<number>): Uint8Array {
-  const pcm = new Uint8Array(samples.length * BYTES_PER_SAMPLE);
-  const view = new DataView(pcm.buffer);
-  for (let index = 0; index < samples.length; index++) {
-    view.setInt16(index * BYTES_PER_SAMPLE, clipSample(samples[index] ?? 0), true);
-  }
-  return pcm;
+  return pcm16FromSamples(samples);
 }
 
 /** Rounds and clips one sample to the PCM16 range. NaN becomes silence. */

@@ -1,6 +1,13 @@
 import wavefile from "wavefile";
-import { resampleFixedPoint } from "./decode-wav";
-import { assertSampleRate, pcmToSamples, samplesToPcm } from "./pcm";
+import { pcm16FromSamples, resampleFixedPoint, resamplePcm16, type WavDecodingKit } from "./decode-wav";
+import { assertSampleRate, pcmToSamples } from "./pcm";
+
+/** The calling thread's copy of what the self-contained functions of decode-wav.ts are handed. */
+export const WAV_DECODING_KIT: WavDecodingKit = {
+  WaveFile: wavefile.WaveFile,
+  resample: resampleFixedPoint,
+  toPcm16: pcm16FromSamples,
+};
 
 /**
  * Resamples samples in the PCM16 range from one rate to another with wavefile's windowed-sinc
@@ -17,10 +24,18 @@ export function resampleSamples(samples: ArrayLike<number>, fromRate: number, to
 
 /**
  * Resamples PCM16 mono audio from `fromRate` to `toRate` (Hz) with a filtered sinc resampler.
- * The result is clipped and rounded to PCM16.
+ * The result is clipped and rounded to PCM16. It runs on the calling thread, about 25 ms per
+ * second of speech: `resamplePcmOffThread()` does the same in a worker thread.
  */
 export function resamplePcm(pcm: Uint8Array, fromRate: number, toRate: number): Uint8Array {
+  assertSampleRate(fromRate);
+  assertSampleRate(toRate);
   if (fromRate === toRate) return pcm.slice();
-  const samples = pcmToSamples(pcm);
-  return samplesToPcm(resampleSamples(samples, fromRate, toRate));
+  assertWholeSamples(pcm);
+  return resamplePcm16(WAV_DECODING_KIT, pcm, fromRate, toRate);
+}
+
+/** Throws the odd-length error `pcmToSamples` gives, without converting anything. */
+function assertWholeSamples(pcm: Uint8Array): void {
+  if (pcm.byteLength % 2 !== 0) pcmToSamples(pcm);
 }

@@ -2,21 +2,39 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
-import { decodeWav, resampleFixedPoint, type WavDecodingKit } from "./decode-wav";
+import {
+  decodeWav,
+  pcm16FromSamples,
+  resampleFixedPoint,
+  resamplePcm16,
+  type WavDecodingKit,
+} from "./decode-wav";
 
 // Speech synthesis would block the event loop for tens or hundreds of milliseconds (flite's
-// WebAssembly, then the sinc resampler on its output): it runs in a few worker threads, so the runs sharing the loop keep
+// WebAssembly, then the sinc resampler on its output), and so would resampling a caller's utterance
+// for an 8 or 16 kHz transport: both run in a few worker threads, so the runs sharing the loop keep
 // their audio pacing and latency measurements true. The worker's code is built from the same
 // functions the calling thread uses (see decode-wav.ts), as source text: it needs no file of its
 // own, so it loads alike from dist (ESM or CJS) and from the TypeScript sources under vitest.
 
 /** A task for a speech worker: speak `text` with flite (from `wasmPath`), as 24 kHz PCM16. */
-export interface SpeechWorkerTask {
+export interface FliteWorkerTask {
   type: "flite";
   wasmPath: string;
   voice: string;
   text: string;
 }
+
+/** A task for a speech worker: resample PCM16 mono audio (whole samples, valid rates). */
+export interface ResampleWorkerTask {
+  type: "resample";
+  pcm: Uint8Array;
+  fromRate: number;
+  toRate: number;
+}
+
+/** What a speech worker can do; each gives back PCM16 bytes. */
+export type SpeechWorkerTask = FliteWorkerTask | ResampleWorkerTask;
 
 /** A task that failed in the worker: its message, and flite's exit code when flite failed. */
 export class SpeechWorkerTaskError extends Error {
@@ -51,6 +69,7 @@ function speechWorkerMain(
   nodeRequire: NodeJS.Require,
   kit: WavDecodingKit,
   decode: typeof decodeWav,
+  resample: typeof resamplePcm16,
 ): void {
   const fs = nodeRequire("node:fs") as typeof import("node:fs");
   const os = nodeRequire("node:os") as typeof import("node:os");
@@ -73,7 +92,7 @@ function speechWorkerMain(
     }
     return wasi;
   };
-  const flite = (task: { wasmPath: string; voice: string; text: string }): Uint8Array => {
+  const flite = (task: FliteWorkerTask): Uint8Array => {
     let module = modules.get(task.wasmPath);
     if (module === undefined) {
       module = new WebAssembly.Module(fs.readFileSync(task.wasmPath));
@@ -106,7 +125,8 @@ function speechWorkerMain(
   port.on("message", (message: { id: number; task: SpeechWorkerTask }) => {
     const { id, task } = message;
     try {
-      const result = flite(task);
+      const result =
+        task.type === "resample" ? resample(kit, task.pcm, task.fromRate, task.toRate) : flite(task);
       port.postMessage({ id, result }, [result.buffer as ArrayBuffer]);
     } catch (error) {
       const { message: text, exitCode } = error as Error & { exitCode?: number };
@@ -131,8 +151,10 @@ function workerSource(): string {
     `  const nodeRequire = (await import("node:module")).createRequire(${JSON.stringify(wavefilePath)});`,
     `  const WaveFile = nodeRequire(${JSON.stringify(wavefilePath)}).WaveFile;`,
     `  const resample = (${resampleFixedPoint.toString()});`,
+    `  const toPcm16 = (${pcm16FromSamples.toString()});`,
     `  const decode = (${decodeWav.toString()});`,
-    `  (${speechWorkerMain.toString()})(parentPort, nodeRequire, { WaveFile, resample }, decode);`,
+    `  const resamplePcm16 = (${resamplePcm16.toString()});`,
+    `  (${speechWorkerMain.toString()})(parentPort, nodeRequire, { WaveFile, resample, toPcm16 }, decode, resamplePcm16);`,
     "})();",
   ].join("\n");
 }
@@ -148,7 +170,10 @@ class SpeechWorkerPool {
     this.size = size;
   }
 
-  /** Runs a task on the least busy worker; the audio comes back transferred, not copied. */
+  /**
+   * Runs a task on the least busy worker; the audio comes back transferred, not copied. A
+   * resample task's audio is copied on the way in (the caller keeps its bytes).
+   */
   run(task: SpeechWorkerTask): Promise<Uint8Array> {
     const pooled = this.pick();
     const id = this.nextId++;
@@ -156,7 +181,12 @@ class SpeechWorkerPool {
       pooled.pending.set(id, { resolve, reject });
       // Only a busy worker keeps the process alive: an idle pool must never hold a run open.
       pooled.worker.ref();
-      pooled.worker.postMessage({ id, task });
+      if (task.type === "resample") {
+        const pcm = task.pcm.slice();
+        pooled.worker.postMessage({ id, task: { ...task, pcm } }, [pcm.buffer as ArrayBuffer]);
+      } else {
+        pooled.worker.postMessage({ id, task });
+      }
     });
   }
 

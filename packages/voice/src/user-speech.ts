@@ -7,11 +7,12 @@ import {
 import { userSpokeOverReply } from "./barge-in";
 import { pcmDurationMsOfBytes, splitPcmFrames } from "./pcm";
 import type { ReplyControl } from "./reply-control";
+import { speechToWire } from "./speech-to-wire";
 import { UserAudioPacer } from "./user-audio-pacer";
 import type { VoiceCall } from "./voice-call";
 import { audioFromMessage, transcriptOf, voiceStyleOf } from "./voice-message";
 import type { VoiceSegmentRecorder } from "./voice-recorder";
-import { isScenarioAudioFormat, toWireAudio } from "./wire-audio";
+import { isScenarioAudioFormat, toWireAudio, wireFrameBytes } from "./wire-audio";
 
 /** The caller's stretch of speech being recorded. */
 interface UserStretch {
@@ -57,15 +58,22 @@ export class UserSpeech {
 
   /** Sends user audio (24 kHz PCM16) to the agent and records it as the caller's speech. */
   async sendAudio(chunk: AudioChunk): Promise<void> {
+    this.call.throwPendingError();
+    this.call.assertConnected("sendAudio()");
+    assertWholeSamples(chunk.data);
+    if (chunk.data.byteLength === 0) return;
+    const format = this.call.capabilities.inputAudioFormat;
+    await this.sendConverted(
+      chunk,
+      isScenarioAudioFormat(format) ? chunk.data : toWireAudio(chunk.data, format),
+    );
+  }
+
+  /** Sends one piece of the caller's speech, `wire` being `chunk` in the transport's format. */
+  private async sendConverted(chunk: AudioChunk, wire: Uint8Array): Promise<void> {
     const call = this.call;
     call.throwPendingError();
     call.assertConnected("sendAudio()");
-    if (chunk.data.byteLength % 2 !== 0) {
-      throw new ConfigurationError(
-        `Audio chunk has an odd number of bytes (${chunk.data.byteLength}): send whole PCM16 samples (2 bytes each).`,
-      );
-    }
-    if (chunk.data.byteLength === 0) return;
     if (this.stretch === undefined) {
       const startMs = Math.max(call.nowMs(), call.userAudioEndsAtMs);
       this.stretch = {
@@ -76,8 +84,6 @@ export class UserSpeech {
       };
     }
     const stretch = this.stretch;
-    const format = call.capabilities.inputAudioFormat;
-    const wire = isScenarioAudioFormat(format) ? chunk.data : toWireAudio(chunk.data, format);
     userSpokeOverReply(this.replies);
     await this.pacerFor().push(wire);
     stretch.segment.append(chunk.data);
@@ -137,11 +143,38 @@ export class UserSpeech {
     });
   }
 
-  /** One message is one stretch of speech, sent in `userAudioFrameMs` pieces. */
+  /**
+   * One message is one stretch of speech, converted to the transport's format as a whole (once,
+   * off the event loop) and sent in `userAudioFrameMs` pieces.
+   */
   private async sendSpeech(pcm: Uint8Array, transcript: string, voiceStyle?: string): Promise<void> {
     await this.finish();
+    assertWholeSamples(pcm);
     const frames = pcm.byteLength === 0 ? [] : splitPcmFrames(pcm, this.call.timings.userAudioFrameMs);
-    for (const frame of frames) await this.sendAudio({ data: frame });
+    if (frames.length > 0) {
+      this.call.throwPendingError();
+      this.call.assertConnected("sendAudio()");
+      const format = this.call.capabilities.inputAudioFormat;
+      const wire = await speechToWire(pcm, format);
+      // Each frame's share of the wire audio: its samples' span, rescaled to the wire's rate.
+      const wireFrameSize = wireFrameBytes(format);
+      const wireFrames = wire.byteLength / wireFrameSize;
+      const totalSamples = pcm.byteLength / 2;
+      let pcmOffset = 0;
+      let wireStart = 0;
+      for (const [index, frame] of frames.entries()) {
+        pcmOffset += frame.byteLength;
+        const wireEnd =
+          index === frames.length - 1
+            ? wireFrames
+            : Math.min(wireFrames, Math.round((pcmOffset / 2 / totalSamples) * wireFrames));
+        await this.sendConverted(
+          { data: frame },
+          wire.subarray(wireStart * wireFrameSize, wireEnd * wireFrameSize),
+        );
+        wireStart = wireEnd;
+      }
+    }
     if (this.stretch !== undefined) {
       if (transcript !== "") this.stretch.transcript = transcript;
       this.stretch.voiceStyle = voiceStyle;
@@ -152,5 +185,13 @@ export class UserSpeech {
   private pacerFor(): UserAudioPacer {
     if (this.pacer === undefined) this.reset();
     return this.pacer!;
+  }
+}
+
+function assertWholeSamples(pcm: Uint8Array): void {
+  if (pcm.byteLength % 2 !== 0) {
+    throw new ConfigurationError(
+      `Audio chunk has an odd number of bytes (${pcm.byteLength}): send whole PCM16 samples (2 bytes each).`,
+    );
   }
 }

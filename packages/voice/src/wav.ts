@@ -1,9 +1,8 @@
 import { ConfigurationError, VOICE_SAMPLE_RATE } from "@scenario/spec";
 import wavefile from "wavefile";
-import { decodeWav, resampleFixedPoint, type WavDecodingKit } from "./decode-wav";
+import { decodeWav } from "./decode-wav";
 import { assertSampleRate } from "./pcm";
-
-const WAV_DECODING_KIT: WavDecodingKit = { WaveFile: wavefile.WaveFile, resample: resampleFixedPoint };
+import { WAV_DECODING_KIT } from "./resample-pcm";
 
 /** The parts of wavefile's untyped `fmt` chunk this module reads. */
 interface WavFormatChunk {

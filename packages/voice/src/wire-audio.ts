@@ -120,8 +120,15 @@ function upmix(samples: Int16Array, channels: number): Int16Array {
  */
 export function toWireAudio(pcm: Uint8Array, format: VoiceAudioFormat): Uint8Array {
   if (isScenarioAudioFormat(format)) return pcm.slice();
-  const resampled = resamplePcm(pcm, VOICE_SAMPLE_RATE, format.sampleRateHz);
-  return encodeSamples(upmix(pcmToSamples(resampled), format.channels ?? 1), format);
+  return encodeWireAudio(resamplePcm(pcm, VOICE_SAMPLE_RATE, format.sampleRateHz), format);
+}
+
+/**
+ * The second half of `toWireAudio()`: PCM16 mono audio already at the format's rate,
+ * G.711-encoded for mu-law and A-law and duplicated into every channel.
+ */
+export function encodeWireAudio(pcm: Uint8Array, format: VoiceAudioFormat): Uint8Array {
+  return encodeSamples(upmix(pcmToSamples(pcm), format.channels ?? 1), format);
 }
 
 /** Converts audio in a transport's wire format into Scenario audio (24 kHz mono PCM16). */
