@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3GenerateResult,
   LanguageModelV3StreamPart,
 } from "@ai-sdk/provider";
+import { canonicalJson, TYPE_TAG } from "./canonical-json";
 
 /** What a recorded generate call keeps of the model's result. */
 export type StoredGenerate = Pick<
@@ -34,14 +35,12 @@ export interface CassetteEntry {
   stream?: LanguageModelV3StreamPart[];
 }
 
-const TYPE_TAG = "__scenarioType";
-
 /**
  * The key of a call: a sha256 of the cache key, the model's provider and id, the prompt and the
  * call settings (not headers or abort signals), as canonical JSON (sorted keys, bytes as base64).
  * It is the same hash the one-file-per-call layout used as a file name, so old recordings are
- * found by it. Measured on a 7 kB judge prompt: the JSON is ~20 µs, the sha256 ~7 µs; the
- * hash is not where replay time goes, so a weaker one would buy nothing.
+ * found by it, and a weaker hash would find no recording made before. The JSON is written by
+ * `canonicalJson` (no replacer calls) and hashed in one shot.
  */
 export function callKey(
   kind: CassetteEntry["kind"],
@@ -73,32 +72,7 @@ export function callKey(
       providerOptions: params.providerOptions,
     },
   };
-  return createHash("sha256").update(JSON.stringify(identity, canonicalReplacer)).digest("hex");
-}
-
-// Gives the text the one-file-per-call layout hashed (a sorted copy with tagged bytes, dates and
-// URLs) without copying the whole value first: only objects whose keys are out of order are
-// copied. `this[key]` is the value before its toJSON ran; it is looked at only where a toJSON can
-// have run (dates and URLs become strings, a Buffer an object), not for every number.
-function canonicalReplacer(this: unknown, key: string, value: unknown): unknown {
-  if (typeof value === "string") {
-    const original = (this as Record<string, unknown>)[key];
-    return original instanceof Date || original instanceof URL ? encodeRecorded(original) : value;
-  }
-  if (value === null || typeof value !== "object") {
-    return typeof value === "function" || typeof value === "symbol" ? undefined : value;
-  }
-  if (Array.isArray(value)) return value;
-  const original = (this as Record<string, unknown>)[key];
-  if (original instanceof Uint8Array || original instanceof ArrayBuffer) return encodeRecorded(original);
-  if (value instanceof AbortSignal) return undefined;
-  const keys = Object.keys(value);
-  let sorted = true;
-  for (let index = 1; index < keys.length && sorted; index++) sorted = keys[index - 1]! <= keys[index]!;
-  if (sorted) return value;
-  const copy: Record<string, unknown> = {};
-  for (const name of keys.sort()) copy[name] = (value as Record<string, unknown>)[name];
-  return copy;
+  return hash("sha256", canonicalJson(identity), "hex");
 }
 
 /**
@@ -127,21 +101,28 @@ export function encodeRecorded(value: unknown): unknown {
   return value;
 }
 
-/** Undoes `encodeRecorded`'s tags. */
+/**
+ * Undoes `encodeRecorded`'s tags in place, replacing only the tagged values: give it freshly
+ * parsed JSON, which nothing else holds (copying every object of a cassette cost more than the rest
+ * of its loading).
+ */
 export function decodeRecorded(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeRecorded);
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    if (record[TYPE_TAG] === "bytes" && typeof record.base64 === "string") {
-      return new Uint8Array(Buffer.from(record.base64, "base64"));
-    }
-    if (record[TYPE_TAG] === "date" && typeof record.iso === "string") return new Date(record.iso);
-    if (record[TYPE_TAG] === "url" && typeof record.href === "string") return new URL(record.href);
-    const decoded: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(record)) decoded[key] = decodeRecorded(item);
-    return decoded;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) value[index] = decodeRecorded(value[index]);
+    return value;
   }
-  return value;
+  const record = value as Record<string, unknown>;
+  const tag = record[TYPE_TAG];
+  if (tag === "bytes" && typeof record.base64 === "string")
+    return new Uint8Array(Buffer.from(record.base64, "base64"));
+  if (tag === "date" && typeof record.iso === "string") return new Date(record.iso);
+  if (tag === "url" && typeof record.href === "string") return new URL(record.href);
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (item !== null && typeof item === "object") record[key] = decodeRecorded(item);
+  }
+  return record;
 }
 
 /**

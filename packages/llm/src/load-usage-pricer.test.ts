@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { calcPrice } from "@pydantic/genai-prices";
 import { ConfigurationError } from "@scenario/spec";
 import { describe, expect, it } from "vitest";
@@ -13,6 +14,24 @@ function tableRates(modelId: string) {
 }
 
 describe("loadUsagePricer", () => {
+  // First in the file: nothing here has loaded the table's CommonJS build yet (the import above
+  // is the ES module build, a separate file).
+  it("loads the bundled table only when a call needs it, so a run that prices nothing never does", async () => {
+    const tableFile = createRequire(import.meta.url).resolve("@pydantic/genai-prices");
+    const moduleCache = createRequire(import.meta.url).cache;
+    const price = await loadUsagePricer({
+      prices: { "my-finetune": { inputPerMillion: 3, outputPerMillion: 6 } },
+    });
+    expect(price({ inputTokens: 1_000_000, outputTokens: 0, modelId: "my-finetune" })).toBeCloseTo(3, 10);
+    expect(price({ inputTokens: 100, outputTokens: 10 })).toBeUndefined();
+    expect(moduleCache[tableFile]).toBeUndefined();
+    const rates = tableRates("gpt-4.1-mini");
+    expect(
+      price({ inputTokens: 1_000_000, outputTokens: 0, modelId: "gpt-4.1-mini", provider: "openai" }),
+    ).toBeCloseTo(rates.input, 10);
+    expect(moduleCache[tableFile]).toBeDefined();
+  });
+
   it("prices a known model from the bundled table, with the AI SDK's provider name", async () => {
     const price = await loadUsagePricer();
     const rates = tableRates("gpt-4.1-mini");
