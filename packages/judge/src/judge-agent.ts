@@ -199,7 +199,6 @@ function buildJudge(options: JudgeAgentOptions): {
         description: input.scenarioConfig.description,
         criteria: checked,
         messages: input.messages,
-        required,
         correction: attempt > 1 ? problem : undefined,
         includeAudio: options.audio,
         trace: trace && { digest: trace.digest, tools: trace.spans !== undefined },

@@ -9,9 +9,18 @@ import {
 
 /**
  * The judge's default instructions; `systemPrompt` replaces them. Short on purpose: they are sent
- * with every judgement, and the verdict values are defined here at length, in the tools briefly.
+ * with every judgement. When to finish is said by the finish_test tool's description, and what the
+ * verdicts mean by the criteria heading (`CRITERIA_HEADING`): both stay with custom instructions.
  */
-export const DEFAULT_JUDGE_INSTRUCTIONS = `You judge an automated test of an AI agent. Judge each criterion below from the conversation alone (the agent's tool calls and their results count): "met" if it shows the criterion satisfied, "unmet" if it shows it violated or no longer possible, "inconclusive" if it has not shown enough yet. Give brief evidence; assume nothing the conversation does not show. Call finish_test once every criterion can be decided or one is clearly unmet, else continue_test.`;
+export const DEFAULT_JUDGE_INSTRUCTIONS = `Judge the AI agent in the transcript by each criterion below, from what it shows alone (tool calls count), with brief evidence.`;
+
+/**
+ * Heads the criteria list and defines the verdicts in one line, sent whatever the instructions:
+ * the finish_test schema then needs no definitions of its own, and a required verdict no reminder
+ * that what is not settled yet is inconclusive.
+ */
+export const CRITERIA_HEADING =
+  "Criteria (met; unmet: violated or no longer possible; inconclusive: not shown yet):";
 
 /** What the judge knows about the call it is making. */
 export interface JudgePromptInput {
@@ -23,8 +32,6 @@ export interface JudgePromptInput {
   criteria: readonly string[];
   /** The conversation so far. */
   messages: readonly ModelMessage[];
-  /** True when a verdict is required now. */
-  required: boolean;
   /** Set on a retry: what was wrong with the previous reply. */
   correction?: string | undefined;
   /** Also send the conversation's audio (voice turns), for a model that hears. */
@@ -39,15 +46,14 @@ export interface JudgePromptInput {
 /**
  * Builds the judge's prompt so that what stays the same during a run comes first (instructions,
  * scenario, criteria: the system prompt) and what grows comes last (the transcript, sent once as
- * a single user message). Providers can then reuse the cached prefix from call to call.
+ * a single user message). Providers can then reuse the cached prefix from call to call. Plain
+ * headings rather than tags, and no closing line: the tool choice already says whether a verdict
+ * is due, and every token here is paid on every judgement.
  */
 export function buildJudgePrompt(input: JudgePromptInput): { system: string; messages: [UserModelMessage] } {
   const criteriaList = input.criteria.map((criterion, index) => `${index + 1}. ${criterion}`).join("\n");
-  const system = `${input.instructions}\n\n<scenario>\n${input.description}\n</scenario>\n\n<criteria>\n${criteriaList}\n</criteria>`;
+  const system = `${input.instructions}\n\nScenario: ${input.description}\n\n${CRITERIA_HEADING}\n${criteriaList}`;
   const transcript = renderTranscript(input.messages) || "(The conversation has not started.)";
-  const ask = input.required
-    ? "A verdict is required now: call finish_test. A criterion not settled yet is inconclusive."
-    : "Decide: finish_test or continue_test.";
   const correction = input.correction ? `\n\nYour previous reply could not be used: ${input.correction}` : "";
   const tools = input.trace?.tools
     ? ` Call ${JUDGE_TRACE_TOOL_NAMES.grep} or ${JUDGE_TRACE_TOOL_NAMES.expand} when the digest does not show enough.`
@@ -56,7 +62,7 @@ export function buildJudgePrompt(input: JudgePromptInput): { system: string; mes
     input.trace === undefined
       ? ""
       : `\n\n<agent_trace>\n${input.trace.digest}\n</agent_trace>\n\nThe agent_trace shows the agent's own spans (its tool calls, their inputs and outputs, latencies and errors): they are part of its behaviour, so judge criteria about what it did from them.${tools}`;
-  const text = `<transcript>\n${transcript}\n</transcript>${trace}\n\n${ask}${correction}`;
+  const text = `Transcript:\n${transcript}${trace}${correction}`;
   const audio = input.includeAudio ? audioParts(input.messages) : [];
   return {
     system,

@@ -1,5 +1,5 @@
 import { type CriterionVerdict, JUDGE_TOOL_NAMES } from "@scenario/spec";
-import { jsonSchema, type ToolSet, tool } from "ai";
+import { type JSONSchema7, jsonSchema, type ToolSet, tool } from "ai";
 // "zod/v4" is the same API in zod 3.25+ and zod 4, so either major of the user's zod serves.
 import { z } from "zod/v4";
 import { repairJson } from "./repair-json";
@@ -19,38 +19,44 @@ const VERDICTS = ["met", "unmet", "inconclusive"] as const;
 export function judgeTools(criteria: readonly string[]): ToolSet {
   return {
     [CONTINUE_TEST]: tool({
-      description: "Not decided yet: let the conversation go on.",
+      description: "Not decided yet.",
       inputSchema: jsonSchema({ type: "object", properties: {}, additionalProperties: false }),
     }),
     [FINISH_TEST]: tool({
-      description: "Give a verdict on every criterion and end the test.",
-      inputSchema: jsonSchema({
-        type: "object",
-        properties: {
-          verdicts: {
-            type: "array",
-            items: {
-              type: "object",
-              properties: {
-                criterion: { type: "string", enum: [...criteria] },
-                reasoning: { type: "string" },
-                // Kept short, but here too: a custom `systemPrompt` may not define the verdicts.
-                verdict: {
-                  type: "string",
-                  enum: [...VERDICTS],
-                  description: "unmet: violated or no longer possible; inconclusive: not shown yet.",
-                },
-              },
-              required: ["criterion", "reasoning", "verdict"],
-              additionalProperties: false,
-            },
-          },
-          reasoning: { type: "string" },
-        },
-        required: ["verdicts", "reasoning"],
-        additionalProperties: false,
-      }),
+      description: "End the test once all criteria can be decided or one is clearly unmet.",
+      inputSchema: jsonSchema(finishTestSchema(criteria)),
     }),
+  };
+}
+
+/**
+ * The JSON schema of `finish_test`'s arguments: `{ verdicts: [{ criterion, reasoning, verdict }] }`,
+ * `criterion` an enum of the exact criteria texts. Strict-mode compatible (closed objects, every
+ * field required), so providers that enforce tool schemas accept it.
+ */
+export function finishTestSchema(criteria: readonly string[]): JSONSchema7 {
+  return {
+    type: "object",
+    properties: {
+      verdicts: {
+        type: "array",
+        items: {
+          type: "object",
+          properties: {
+            criterion: { type: "string", enum: [...criteria] },
+            reasoning: { type: "string" },
+            // Defined once, in the prompt's criteria heading, which custom instructions keep too.
+            verdict: { type: "string", enum: [...VERDICTS] },
+          },
+          required: ["criterion", "reasoning", "verdict"],
+          additionalProperties: false,
+        },
+      },
+    },
+    // No overall `reasoning`: it was written after the verdicts, so it informed none of them, and
+    // it cost tokens on every judgement; the result's reasoning is composed from the verdicts'.
+    required: ["verdicts"],
+    additionalProperties: false,
   };
 }
 

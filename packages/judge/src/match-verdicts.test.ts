@@ -106,6 +106,31 @@ describe("judgeResultFrom", () => {
     expect(result?.unmetCriteria).toEqual(criteria);
     expect(result?.reasoning).toContain('Ignored verdicts for unknown criteria: "Something else"');
   });
+
+  it("without an overall reasoning (finish_test asks for none), a failure says which criteria are unmet and why", () => {
+    const failed = judgeResultFrom(
+      criteria,
+      {
+        reasoning: "",
+        verdicts: [
+          { criterion: criteria[0]!, verdict: "met", reasoning: "said hi" },
+          { criterion: criteria[1]!, verdict: "unmet", reasoning: "it never asked." },
+          { criterion: criteria[2]!, verdict: "unmet", reasoning: "" },
+        ],
+      },
+      false,
+    );
+    expect(failed?.reasoning).toBe(`Unmet: ${criteria[1]} (it never asked). Unmet: ${criteria[2]}.`);
+    const passed = judgeResultFrom(
+      criteria,
+      {
+        reasoning: "",
+        verdicts: criteria.map((criterion) => ({ criterion, verdict: "met", reasoning: "ok" })),
+      },
+      false,
+    );
+    expect(passed?.reasoning).toBe("All criteria were met.");
+  });
 });
 
 describe("parseFinishTestInput", () => {

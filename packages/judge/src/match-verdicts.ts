@@ -81,7 +81,8 @@ export function judgeResultFrom(
       `Ignored verdicts for unknown criteria: ${unknown.map((verdict) => JSON.stringify(verdict.criterion)).join(", ")}.`,
     );
   }
-  const reasoning = [input.reasoning.trim(), ...notes].filter((text) => text !== "").join(" ");
+  const overall = input.reasoning.trim() || (allMet ? "" : unmetSummary(verdicts));
+  const reasoning = [overall, ...notes].filter((text) => text !== "").join(" ");
   return {
     success: allMet,
     reasoning: reasoning || (allMet ? "All criteria were met." : "Some criteria were not met."),
@@ -93,4 +94,16 @@ export function judgeResultFrom(
       .map((verdict) => verdict.criterion),
     criteria: criteriaVerdicts,
   };
+}
+
+// finish_test asks for no overall reasoning (see judge-tools), so a failure says which criteria are
+// unmet and why, from the verdicts' own reasoning.
+function unmetSummary(verdicts: readonly CriterionVerdict[]): string {
+  return verdicts
+    .filter((verdict) => verdict.verdict === "unmet")
+    .map((verdict) => {
+      const why = verdict.reasoning.trim();
+      return `Unmet: ${verdict.criterion}${why === "" ? "." : ` (${why.replace(/\.$/, "")}).`}`;
+    })
+    .join(" ");
 }
