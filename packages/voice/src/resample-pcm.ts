@@ -25,7 +25,7 @@ export function resampleSamples(samples: ArrayLike<number>, fromRate: number, to
 /**
  * Resamples PCM16 mono audio from `fromRate` to `toRate` (Hz) with a filtered sinc resampler.
  * The result is clipped and rounded to PCM16. It runs on the calling thread, about 25 ms per
- * second of speech: `resamplePcmOffThread()` does the same in a worker thread.
+ * second of speech: `speechToWire()` resamples a caller's utterance in a worker thread.
  */
 export function resamplePcm(pcm: Uint8Array, fromRate: number, toRate: number): Uint8Array {
   assertSampleRate(fromRate);
